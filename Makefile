@@ -1,0 +1,165 @@
+# Bulkhead: top-level build.
+#   make deps   install the Debian packages everything below needs (root)
+#   make        build the root kernel, the root file system and Bulkhead itself
+#   make run    boot the QEMU board with its serial console on this terminal
+#   make test   the whole pytest suite (host unit tests and board tests)
+#   make bench  benchmark figures
+# Every output goes under build/.
+
+BUILD          ?= build
+JOBS           ?= $(shell nproc)
+CROSS_COMPILE  ?= riscv64-linux-gnu-
+PYTHON         ?= /usr/bin/python3
+BOARD          ?=
+SSH_PORT       ?= 2222
+PYTEST_ARGS    ?=
+
+include scripts/board.env
+
+SHELL := /bin/bash
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+KERNEL_TARBALL := /usr/src/linux-source-6.1.tar.xz
+KSRC           := $(BUILD)/src/linux-source-6.1
+KOUT           := $(BUILD)/linux
+KIMAGE         := $(KOUT)/arch/riscv/boot/Image
+KMAKE           = $(MAKE) -C $(KSRC) O=$(abspath $(KOUT)) ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE)
+BUSYBOX        := $(BUILD)/busybox/busybox
+DROPBEAR       := $(BUILD)/dropbear/dropbear
+DTB            := $(BUILD)/board.dtb
+INITRAMFS      := $(BUILD)/initramfs.cpio.gz
+SSH_KEY        := $(BUILD)/ssh/id_ed25519
+GEN_INIT_CPIO  := $(BUILD)/host/gen_init_cpio
+HOST_LIB       := $(BUILD)/host/libbhcore.so
+MODTEST        := $(BUILD)/modules/modtest/modtest.ko
+DEPS_STAMP     := $(BUILD)/.deps-checked
+
+HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+                  -Iinclude -Ihypervisor/include -DBH_HOST
+HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c))
+HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h)
+
+ROOTFS_FILES   := $(wildcard configs/rootfs/*)
+
+# Project files installed into the root file system, as /path=build-file.
+ROOTFS_EXTRA   := /lib/modules/bulkhead/modtest.ko=$(MODTEST)
+# Further outputs of `make` (all), added by the per-directory fragments.
+ALL_EXTRA      :=
+
+# Each part of the project that builds something keeps its rules in its own
+# fragment; they may add to ROOTFS_EXTRA and ALL_EXTRA.
+include $(wildcard configs/build.mk hypervisor/build.mk driver/build.mk tools/build.mk inmates/build.mk)
+
+.PHONY: all deps check-deps kernel rootfs host run test test-host test-board bench clean distclean
+
+all: kernel rootfs $(DTB) host $(ALL_EXTRA)
+
+# ---------------------------------------------------------------- packages
+deps:
+	@scripts/deps.sh
+
+# Every build target first makes sure the packages are there; deps.sh returns
+# at once when they are, and says what to run when they are not.
+check-deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+# ---------------------------------------------------------------- root kernel
+kernel: $(KIMAGE)
+
+$(KSRC)/Makefile: | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/src
+	tar -C $(BUILD)/src -xf $(KERNEL_TARBALL)
+	@touch $@
+
+$(KOUT)/.config: configs/root-kernel.config $(KSRC)/Makefile
+	@mkdir -p $(KOUT)
+	$(KMAKE) -s tinyconfig
+	$(KSRC)/scripts/kconfig/merge_config.sh -m -O $(KOUT) $(KOUT)/.config $< >/dev/null
+	$(KMAKE) -s olddefconfig
+	@scripts/check-kconfig.sh $< $@
+
+$(KIMAGE): $(KOUT)/.config
+	$(KMAKE) -j$(JOBS) Image modules
+	@touch $@
+
+# ---------------------------------------------------------------- root file system
+rootfs: $(INITRAMFS)
+
+$(BUILD)/src/busybox/Makefile: | $(DEPS_STAMP)
+	scripts/fetch-source.sh busybox $(BUILD)/src
+
+$(BUILD)/src/dropbear/configure: | $(DEPS_STAMP)
+	scripts/fetch-source.sh dropbear $(BUILD)/src
+
+$(BUSYBOX): configs/busybox.config $(BUILD)/src/busybox/Makefile
+	@mkdir -p $(BUILD)/busybox
+	$(MAKE) -s -C $(BUILD)/src/busybox O=$(abspath $(BUILD)/busybox) defconfig >/dev/null
+	scripts/merge-busybox-config.sh $(BUILD)/busybox/.config $<
+	$(MAKE) -s -C $(BUILD)/busybox CROSS_COMPILE=$(CROSS_COMPILE) oldconfig </dev/null >/dev/null
+	$(MAKE) -s -C $(BUILD)/busybox CROSS_COMPILE=$(CROSS_COMPILE) -j$(JOBS) busybox busybox.links
+	@touch $@
+
+$(DROPBEAR): configs/dropbear-localoptions.h $(BUILD)/src/dropbear/configure
+	@rm -rf $(BUILD)/dropbear && mkdir -p $(BUILD)/dropbear
+	cp $< $(BUILD)/dropbear/localoptions.h
+	cd $(BUILD)/dropbear && $(abspath $(BUILD)/src/dropbear)/configure -q \
+		--host=$(CROSS_COMPILE:-=) --enable-static --disable-zlib --disable-syslog \
+		--disable-lastlog --disable-utmp --disable-utmpx --disable-wtmp --disable-wtmpx \
+		--disable-pututline --disable-pututxline >/dev/null
+	$(MAKE) -s -C $(BUILD)/dropbear -j$(JOBS) PROGRAMS="dropbear" STATIC=1
+	@touch $@
+
+$(SSH_KEY):
+	@mkdir -p $(@D)
+	ssh-keygen -q -t ed25519 -N '' -C bulkhead-board -f $@
+
+$(GEN_INIT_CPIO): $(KSRC)/Makefile
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $(KSRC)/usr/gen_init_cpio.c
+
+$(MODTEST): pytest/modules/modtest/modtest.c pytest/modules/modtest/Kbuild $(KIMAGE)
+	@mkdir -p $(@D)
+	cp pytest/modules/modtest/modtest.c pytest/modules/modtest/Kbuild $(@D)/
+	$(MAKE) -s -C $(KOUT) ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE) M=$(abspath $(@D)) modules
+
+$(INITRAMFS): scripts/mk-initramfs.sh $(ROOTFS_FILES) $(BUSYBOX) $(DROPBEAR) $(SSH_KEY) \
+		$(GEN_INIT_CPIO) $(foreach e,$(ROOTFS_EXTRA),$(lastword $(subst =, ,$(e))))
+	scripts/mk-initramfs.sh $(BUILD) $@ $(ROOTFS_EXTRA)
+
+# ---------------------------------------------------------------- board
+$(DTB): scripts/make-dtb.sh scripts/board.env | $(DEPS_STAMP)
+	scripts/make-dtb.sh $@
+
+run: all
+	scripts/qemu-board.sh --build $(BUILD) --ssh-port $(SSH_PORT)
+
+# ---------------------------------------------------------------- host-side code
+host: $(HOST_LIB)
+
+$(HOST_LIB): $(HOST_CORE_SRC) $(HOST_CORE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -shared -o $@ $(HOST_CORE_SRC)
+
+# ---------------------------------------------------------------- tests
+PYTEST = $(PYTHON) -m pytest -c pytest/pytest.ini $(if $(BOARD),--board=$(BOARD)) $(PYTEST_ARGS)
+
+test: all
+	$(PYTEST) pytest/
+
+test-host: host
+	$(PYTEST) pytest/host
+
+test-board: all
+	$(PYTEST) pytest/board
+
+bench: all
+	@echo "make bench: no benchmarks yet" >&2; exit 1
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/modules $(INITRAMFS) $(DTB) $(BUILD)/test-logs
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Build the QEMU board's device tree: QEMU's own `virt` tree for our machine
+# options, plus a no-map reserved-memory node that keeps the Bulkhead region
+# out of Linux.
+# usage: make-dtb.sh OUT.dtb
+set -euo pipefail
+here=$(dirname "$0")
+. "$here/board.env"
+out=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+qemu-system-riscv64 -M "$BOARD_MACHINE,dumpdtb=$tmp/virt.dtb" -cpu "$BOARD_CPU" \
+	-smp "$BOARD_HARTS" -m "$BOARD_MEM" -display none -nodefaults \
+	-netdev user,id=net0 -device virtio-net-device,netdev=net0 >"$tmp/log" 2>&1 ||
+	{ cat "$tmp/log" >&2; exit 1; }
+dtc -q -I dtb -O dts -o "$tmp/virt.dts" "$tmp/virt.dtb"
+# The dump carries the rng-seed QEMU drew for this one run; every boot would
+# reuse it. The board gets its entropy from virtio-rng instead.
+sed -i '/rng-seed = /d' "$tmp/virt.dts"
+
+if grep -q 'reserved-memory' "$tmp/virt.dts"; then
+	echo "make-dtb.sh: QEMU's tree already has /reserved-memory; merge by hand" >&2
+	exit 1
+fi
+base=$((BOARD_RESERVED_BASE))
+size=$((BOARD_RESERVED_SIZE))
+cat >>"$tmp/virt.dts" <<DTS
+
+/ {
+	reserved-memory {
+		#address-cells = <0x02>;
+		#size-cells = <0x02>;
+		ranges;
+
+		bulkhead@$(printf '%x' $base) {
+			reg = <$(printf '0x%x 0x%x 0x%x 0x%x' $((base >> 32)) $((base & 0xffffffff)) $((size >> 32)) $((size & 0xffffffff)))>;
+			no-map;
+		};
+	};
+};
+DTS
+dtc -q -I dts -O dtb -o "$out" "$tmp/virt.dts"
