@@ -33,7 +33,6 @@ SSH_KEY        := $(BUILD)/ssh/id_ed25519
 GEN_INIT_CPIO  := $(BUILD)/host/gen_init_cpio
 HOST_LIB       := $(BUILD)/host/libbhcore.so
 MODTEST        := $(BUILD)/modules/modtest/modtest.ko
-DEPS_STAMP     := $(BUILD)/.deps-checked
 
 HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                   -Iinclude -Ihypervisor/include -DBH_HOST
@@ -59,17 +58,16 @@ all: kernel rootfs $(DTB) host $(ALL_EXTRA)
 deps:
 	@scripts/deps.sh
 
-# Every build target first makes sure the packages are there; deps.sh returns
-# at once when they are, and says what to run when they are not.
-check-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): scripts/deps.sh
-	@scripts/deps.sh
-	@mkdir -p $(@D) && touch $@
+# Every build target first makes sure the packages are there (order-only, so it
+# never forces a rebuild); deps.sh returns at once when they are, installs them
+# when run as root, and says what to run when not.
+check-deps:
+	@scripts/deps.sh --quiet
 
 # ---------------------------------------------------------------- root kernel
 kernel: $(KIMAGE)
 
-$(KSRC)/Makefile: | $(DEPS_STAMP)
+$(KSRC)/Makefile: | check-deps
 	@mkdir -p $(BUILD)/src
 	tar -C $(BUILD)/src -xf $(KERNEL_TARBALL)
 	@touch $@
@@ -88,10 +86,10 @@ $(KIMAGE): $(KOUT)/.config
 # ---------------------------------------------------------------- root file system
 rootfs: $(INITRAMFS)
 
-$(BUILD)/src/busybox/Makefile: | $(DEPS_STAMP)
+$(BUILD)/src/busybox/Makefile: | check-deps
 	scripts/fetch-source.sh busybox $(BUILD)/src
 
-$(BUILD)/src/dropbear/configure: | $(DEPS_STAMP)
+$(BUILD)/src/dropbear/configure: | check-deps
 	scripts/fetch-source.sh dropbear $(BUILD)/src
 
 $(BUSYBOX): configs/busybox.config $(BUILD)/src/busybox/Makefile
@@ -130,7 +128,7 @@ $(INITRAMFS): scripts/mk-initramfs.sh $(ROOTFS_FILES) $(BUSYBOX) $(DROPBEAR) $(S
 	scripts/mk-initramfs.sh $(BUILD) $@ $(ROOTFS_EXTRA)
 
 # ---------------------------------------------------------------- board
-$(DTB): scripts/make-dtb.sh scripts/board.env | $(DEPS_STAMP)
+$(DTB): scripts/make-dtb.sh scripts/board.env | check-deps
 	scripts/make-dtb.sh $@
 
 run: all

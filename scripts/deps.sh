@@ -16,6 +16,9 @@ PACKAGES=(
 )
 SOURCE_PACKAGES=(busybox dropbear)
 
+# The tests point this at a scratch copy.
+APT_DIR=${BH_APT_DIR:-/etc/apt}
+
 die() { echo "make deps: $*" >&2; exit 1; }
 
 missing=()
@@ -26,14 +29,14 @@ done
 
 # apt-get source needs deb-src entries. Derive them from the machine's own
 # deb entries (same mirrors, suites and keys) instead of naming a mirror here.
-src_list=/etc/apt/sources.list.d/bulkhead-deb-src.sources
+src_list=$APT_DIR/sources.list.d/bulkhead-deb-src.sources
 need_src=0
-if ! grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+if ! grep -rqsE '^(Types:.*deb-src|deb-src )' "$APT_DIR/sources.list" "$APT_DIR/sources.list.d/"; then
 	need_src=1
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_src -eq 0 ]; then
-	echo "make deps: all packages present"
+	[ "${1:-}" = --quiet ] || echo "make deps: all packages present"
 	exit 0
 fi
 
@@ -47,7 +50,7 @@ fi
 if [ $need_src -eq 1 ]; then
 	tmp=$(mktemp)
 	found=0
-	for f in /etc/apt/sources.list.d/*.sources; do
+	for f in "$APT_DIR"/sources.list.d/*.sources; do
 		[ -e "$f" ] || continue
 		case "$f" in *bulkhead*) continue ;; esac
 		# deb822 stanzas: keep those of Debian itself, switch them to deb-src
@@ -56,16 +59,16 @@ if [ $need_src -eq 1 ]; then
 	done
 	if [ -s "$tmp" ]; then
 		found=1
-	elif [ -f /etc/apt/sources.list ]; then
-		sed -n 's/^deb \(.*debian.*\)$/deb-src \1/p' /etc/apt/sources.list >"$tmp"
+	elif [ -f "$APT_DIR/sources.list" ]; then
+		sed -n 's/^deb \(.*debian.*\)$/deb-src \1/p' "$APT_DIR/sources.list" >"$tmp"
 		[ -s "$tmp" ] && found=1
 	fi
 	if [ $found -eq 0 ]; then
 		rm -f "$tmp"
-		die "no Debian apt source found to derive a deb-src entry from; add one to /etc/apt/sources.list.d/"
+		die "no Debian apt source found to derive a deb-src entry from; add one to $APT_DIR/sources.list.d/"
 	fi
 	case "$(head -c 5 "$tmp")" in
-	deb-s) src_list=/etc/apt/sources.list.d/bulkhead-deb-src.list ;;
+	deb-s) src_list=$APT_DIR/sources.list.d/bulkhead-deb-src.list ;;
 	esac
 	install -m 0644 "$tmp" "$src_list"
 	rm -f "$tmp"

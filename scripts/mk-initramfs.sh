@@ -41,3 +41,9 @@ trap 'rm -f "$list"' EXIT
 
 "$build/host/gen_init_cpio" "$list" | gzip -9n >"$out.tmp"
 mv "$out.tmp" "$out"
+
+# The project's own files, for the tests to copy onto a real board.
+: >"$build/rootfs-manifest.txt"
+for extra in "$@"; do
+	echo "${extra%%=*}=$(realpath "${extra#*=}")" >>"$build/rootfs-manifest.txt"
+done
