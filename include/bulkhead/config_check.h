@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Validator of the Bulkhead configuration format (include/bulkhead/config.h).
+ *
+ * The checks here need nothing but the config's bytes; checks against the
+ * running machine (does hart 7 exist, is a region Linux RAM) are the driver's,
+ * helped by the pure range functions at the end.
+ *
+ * Every check function returns 0 or one of the negative BH_CONFIG_E* codes,
+ * and on failure writes a NUL-terminated message naming the problem and the
+ * numbers involved into err (at most err_len bytes including the NUL; err may
+ * be NULL). On success err holds "". The config is never modified.
+ */
+#ifndef BULKHEAD_CONFIG_CHECK_H
+#define BULKHEAD_CONFIG_CHECK_H
+
+#include <bulkhead/config.h>
+
+#define BH_CONFIG_ESIZE	    (-1) /* length does not match what the headers say */
+#define BH_CONFIG_EFORMAT   (-2) /* not this format: signature, revision, architecture */
+#define BH_CONFIG_EINVAL    (-3) /* a field holds a value the format does not allow */
+#define BH_CONFIG_ECONFLICT (-4) /* two resources collide (overlap, shared PLIC context) */
+#define BH_CONFIG_EBUFFER   (-5) /* buffer NULL or not 8-byte aligned */
+
+/* A message buffer this large always holds a whole message. */
+#define BH_CONFIG_ERR_LEN 256
+
+/*
+ * Check a system config of len bytes at buf (8-byte aligned): header,
+ * platform description and root cell.
+ */
+int bh_config_check_system(const void *buf, size_t len, char *err, size_t err_len);
+
+/* Check a cell config of len bytes at buf (8-byte aligned), on its own. */
+int bh_config_check_cell(const void *buf, size_t len, char *err, size_t err_len);
+
+/*
+ * Check that a cell (already accepted by bh_config_check_cell) can be created
+ * under a system config (already accepted by bh_config_check_system): its
+ * harts are root harts with a PLIC context, its PLIC lines are root lines that
+ * exist, and each region lies inside one root region of the same kind (RAM
+ * or IO) without touching the PLIC window or hypervisor memory. What the root
+ * has already given to other cells is the caller's to track.
+ */
+int bh_config_check_cell_fits(const struct bh_system_config *sys, const struct bh_cell_desc *cell,
+			      char *err, size_t err_len);
+
+/*
+ * Whether [a_start, a_start + a_size) and [b_start, b_start + b_size) share a
+ * byte. Empty ranges overlap nothing; ranges running past 2^64 are clipped.
+ */
+bool bh_config_ranges_overlap(uint64_t a_start, uint64_t a_size, uint64_t b_start, uint64_t b_size);
+
+/*
+ * Whether [start, start + size) lies inside [outer_start, outer_start +
+ * outer_size). False for an empty or wrapping range.
+ */
+bool bh_config_range_contains(uint64_t outer_start, uint64_t outer_size, uint64_t start,
+			      uint64_t size);
+
+/* The cell's region whose physical range contains [phys, phys + size), or NULL. */
+const struct bh_mem_region *bh_config_region_by_phys(const struct bh_cell_desc *cell, uint64_t phys,
+						     uint64_t size);
+
+/* The cell's region whose guest-physical range contains [gpa, gpa + size), or NULL. */
+const struct bh_mem_region *bh_config_region_by_guest(const struct bh_cell_desc *cell, uint64_t gpa,
+						      uint64_t size);
+
+#endif /* BULKHEAD_CONFIG_CHECK_H */

@@ -1,0 +1,939 @@
+"""The binary config format: the board's system.cell and the validator.
+
+The oracle is docs/config-format.md: cellfile.py (written from it) reads and
+writes configs, the expected board facts come from the board description and
+QEMU's own device tree, and a small reference validator below restates the
+documented rules for the randomised comparison.
+"""
+import ctypes
+import random
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+import cellfile as cf  # noqa: E402
+from paths import BUILD, ROOT  # noqa: E402
+
+SYSTEM_CELL = BUILD / "configs" / "system.cell"
+CELLCHECK = BUILD / "configs" / "cellcheck"
+
+ESIZE, EFORMAT, EINVAL, ECONFLICT, EBUFFER = -1, -2, -3, -4, -5
+ERR_LEN = 256
+RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
+RW = cf.MEM_READ | cf.MEM_WRITE
+RW_IO = RW | cf.MEM_IO
+TOP = 1 << 64
+
+
+# ---------------------------------------------------------------- plumbing
+
+@pytest.fixture(scope="session")
+def system_bytes():
+    """build/configs/system.cell, (re)built by its make rule."""
+    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(SYSTEM_CELL)], cwd=ROOT,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.fail(f"building {SYSTEM_CELL} failed:\n{r.stdout}{r.stderr}")
+    return SYSTEM_CELL.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def v(core):
+    """The validator's entry points with their C signatures."""
+    for name in ("bh_config_check_system", "bh_config_check_cell"):
+        fn = getattr(core, name)
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]
+        fn.restype = ctypes.c_int
+    core.bh_config_check_cell_fits.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                               ctypes.c_char_p, ctypes.c_size_t]
+    core.bh_config_check_cell_fits.restype = ctypes.c_int
+    for name in ("bh_config_ranges_overlap", "bh_config_range_contains"):
+        fn = getattr(core, name)
+        fn.argtypes = [ctypes.c_uint64] * 4
+        fn.restype = ctypes.c_bool
+    for name in ("bh_config_region_by_phys", "bh_config_region_by_guest"):
+        fn = getattr(core, name)
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64]
+        fn.restype = ctypes.c_void_p
+    return core
+
+
+def _buffer(data):
+    return ctypes.create_string_buffer(bytes(data), max(len(data), 1))
+
+
+def call_check(fn, data, err_len=ERR_LEN):
+    """(code, message) of a check; also asserts the config was left untouched."""
+    buf = _buffer(data)
+    err = ctypes.create_string_buffer(err_len)
+    assert ctypes.addressof(buf) % 8 == 0
+    rc = fn(buf, len(data), err, err_len)
+    assert buf.raw[:len(data)] == bytes(data), "the validator modified the config"
+    return rc, err.value.decode()
+
+
+def check_system(v, data):
+    return call_check(v.bh_config_check_system, data)
+
+
+def check_cell(v, data):
+    return call_check(v.bh_config_check_cell, data)
+
+
+def check_fits(v, sys_data, cell_data):
+    sbuf, cbuf = _buffer(sys_data), _buffer(cell_data)
+    err = ctypes.create_string_buffer(ERR_LEN)
+    rc = v.bh_config_check_cell_fits(sbuf, cbuf, err, ERR_LEN)
+    return rc, err.value.decode()
+
+
+@pytest.fixture
+def sysconf(system_bytes):
+    """A fresh, mutable parse of the board's system config."""
+    return cf.System.unpack(system_bytes)
+
+
+def demo_cell():
+    """A cell that fits the board: hart 3, 1 MiB of the pool, virtio-mmio slot 7."""
+    cell = cf.Cell(name="demo", entry=0x80000000, boot_arg=0x800f0000,
+                   console=cf.Console(type=cf.CONSOLE_SBI),
+                   regions=[cf.MemRegion(0xbce00000, 0x80000000, 0x100000,
+                                         RWX | cf.MEM_LOADABLE),
+                            cf.MemRegion(0x10008000, 0x10008000, 0x1000, RW_IO)])
+    cell.set_harts([3])
+    cell.set_irqs([8])
+    return cell
+
+
+# ---------------------------------------------------------------- the board's config
+
+def test_system_cell_layout(system_bytes):
+    assert system_bytes[:8] == b"BHSYSTEM"
+    assert len(system_bytes) == 712 + 32 * 7
+    assert system_bytes[424:432] == b"BHCELL\0\0"
+    assert cf.System.unpack(system_bytes).pack() == system_bytes
+
+
+def test_system_cell_describes_the_board(sysconf):
+    s = sysconf
+    assert (s.revision, s.architecture, s.flags) == (1, cf.ARCH_RISCV64, 0)
+    assert (s.hv_phys_start, s.hv_size) == (0xbbe00000, 16 << 20)
+    assert s.debug_console == cf.Console(cf.CONSOLE_NS16550, 0, 0x10000000, 0x1000, 0)
+    assert (s.plic_base, s.plic_size) == (0x0c000000, 0x600000)
+    assert s.plic_num_sources == 96
+    assert s.timebase_frequency == 10_000_000
+    assert s.hart_plic_context == [1, 3, 5, 7] + [cf.NO_CONTEXT] * 60
+    root = s.root
+    assert root.name_str == "root"
+    assert root.harts() == [0, 1, 2, 3]
+    assert root.irqs() == list(range(1, 96))
+    assert (root.entry, root.boot_arg, root.flags) == (0, 0, 0)
+    assert root.console == cf.Console(cf.CONSOLE_NS16550, 0, 0x10000000, 0x1000, 0)
+    regions = sorted((r.phys_start, r.phys_end, r.flags) for r in root.regions)
+    assert regions == [
+        (0x100000, 0x101000, RW_IO),  # syscon test device
+        (0x101000, 0x102000, RW_IO),  # goldfish RTC
+        (0x10000000, 0x10001000, RW_IO),  # UART0
+        (0x10001000, 0x10009000, RW_IO),  # virtio-mmio
+        (0x80200000, 0xbbe00000, RWX),  # Linux RAM
+        (0xbce00000, 0xbfe00000, RWX | cf.MEM_LOADABLE),  # cell pool
+        (0xbfe00000, 0xc0000000, RW),  # QEMU's DTB
+    ]
+    assert all(r.virt_start == r.phys_start for r in root.regions)
+    # OpenSBI's 2 MiB and the hypervisor's memory belong to no root region.
+    for r in root.regions:
+        assert r.phys_end <= 0x80000000 or r.phys_start >= 0x80200000
+        assert r.phys_end <= 0xbbe00000 or r.phys_start >= 0xbce00000
+
+
+def _cells(prop, fmt=">I"):
+    n = struct.calcsize(fmt)
+    return [struct.unpack(fmt, bytes(prop[i:i + n]))[0] for i in range(0, len(prop), n)]
+
+
+@pytest.fixture(scope="session")
+def board_dtb(tmp_path_factory):
+    """The board's device tree as scripts/make-dtb.sh builds it (QEMU's plus reserved-memory)."""
+    if not shutil.which("qemu-system-riscv64") or not shutil.which("dtc"):
+        pytest.skip("qemu-system-riscv64 or dtc missing (make deps)")
+    libfdt = pytest.importorskip("libfdt")
+    out = tmp_path_factory.mktemp("dtb") / "board.dtb"
+    r = subprocess.run([str(ROOT / "scripts" / "make-dtb.sh"), str(out)], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    return libfdt.Fdt(out.read_bytes())
+
+
+def test_system_cell_matches_qemus_device_tree(sysconf, board_dtb):
+    fdt = board_dtb
+
+    def reg(path):
+        start_hi, start_lo, size_hi, size_lo = _cells(fdt.getprop(fdt.path_offset(path), "reg"))
+        return start_hi << 32 | start_lo, size_hi << 32 | size_lo
+
+    def page_up(n):
+        return (n + 0xfff) & ~0xfff
+
+    plic = "/soc/plic@c000000"
+    assert (sysconf.plic_base, sysconf.plic_size) == reg(plic)
+    timebase = _cells(fdt.getprop(fdt.path_offset("/cpus"), "timebase-frequency"))[0]
+    assert sysconf.timebase_frequency == timebase
+
+    # interrupts-extended: (phandle, cause) per context; cause 9 is S-external.
+    ext = _cells(fdt.getprop(fdt.path_offset(plic), "interrupts-extended"))
+    hart_of_intc = {}
+    for hart in range(4):
+        intc = fdt.path_offset(f"/cpus/cpu@{hart}/interrupt-controller")
+        hart_of_intc[fdt.get_phandle(intc)] = hart
+    s_context = {hart_of_intc[ext[2 * c]]: c for c in range(len(ext) // 2) if ext[2 * c + 1] == 9}
+    assert sysconf.hart_plic_context[:4] == [s_context[h] for h in range(4)]
+
+    # Every device the root maps is a DT node, rounded up to whole pages.
+    root = {r.phys_start: r for r in sysconf.root.regions}
+    for path in ("/soc/serial@10000000", "/soc/rtc@101000", "/soc/test@100000"):
+        start, size = reg(path)
+        assert root[start].size == page_up(size) and root[start].flags & cf.MEM_IO, path
+    virtio = [reg(f"/soc/virtio_mmio@{0x10001000 + i * 0x1000:x}") for i in range(8)]
+    assert root[0x10001000].size == sum(size for _, size in virtio)
+    # Lines the DT's devices use exist in the config (line < plic_num_sources).
+    used = []
+    for path in ("/soc/serial@10000000", "/soc/rtc@101000") + tuple(
+            f"/soc/virtio_mmio@{0x10001000 + i * 0x1000:x}" for i in range(8)):
+        used += _cells(fdt.getprop(fdt.path_offset(path), "interrupts"))
+    assert max(used) < sysconf.plic_num_sources and set(used) <= set(sysconf.root.irqs())
+    # The reserved-memory node is exactly hypervisor memory + cell pool.
+    rsv_start, rsv_size = reg("/reserved-memory/bulkhead@bbe00000")
+    pool = root[0xbce00000]
+    assert sysconf.hv_phys_start == rsv_start
+    assert sysconf.hv_phys_start + sysconf.hv_size == pool.phys_start
+    assert pool.phys_end == rsv_start + rsv_size
+    # The DTB area is the last 2 MiB of RAM.
+    mem_start, mem_size = reg("/memory@80000000")
+    assert root[0xbfe00000].phys_end == mem_start + mem_size
+
+
+# ---------------------------------------------------------------- system config: accepted
+
+def test_board_system_config_is_accepted(v, system_bytes):
+    assert check_system(v, system_bytes) == (0, "")
+
+
+def test_accepted_boundaries(v, sysconf):
+    s = sysconf
+    s.hart_plic_context[3] = 1023  # its page ends exactly at the end of the 0x600000 window
+    s.plic_num_sources = 1024
+    s.root.set_irqs(range(1, 1024))
+    s.debug_console = cf.Console(type=cf.CONSOLE_SBI)
+    assert check_system(v, s.pack()) == (0, "")
+
+
+def test_64_regions_accepted_65_rejected(v, sysconf):
+    s = sysconf
+    pool = [r for r in s.root.regions if r.flags & cf.MEM_LOADABLE][0]
+    s.root.regions.remove(pool)
+    pieces = 64 - len(s.root.regions)
+    step = pool.size // pieces & ~0xfff
+    s.root.regions += [cf.MemRegion(pool.phys_start + i * step, pool.phys_start + i * step, step,
+                                    pool.flags) for i in range(pieces)]
+    assert check_system(v, s.pack()) == (0, "")
+    s.root.regions.append(cf.MemRegion(0x20000000, 0x20000000, 0x1000, RW_IO))
+    assert check_system(v, s.pack()) == (
+        EINVAL, "system config: root cell: 65 memory regions (at most 64)")
+
+
+# ---------------------------------------------------------------- system config: rejected
+
+def _set(obj, attr, value):
+    setattr(obj, attr, value)
+
+
+def _region(s, i, **kw):
+    for k, val in kw.items():
+        setattr(s.root.regions[i], k, val)
+
+
+def _region_at(s, i, start, size):
+    _region(s, i, phys_start=start, virt_start=start, size=size)
+
+
+SYSTEM_REJECTS = {
+    "signature": (lambda s: _set(s, "signature", b"BHSYSTEX"), EFORMAT,
+                  'system config: bad signature "BHSYSTEX" (expected "BHSYSTEM")'),
+    "revision": (lambda s: _set(s, "revision", 2), EFORMAT,
+                 "system config: revision 2 not supported (expected 1)"),
+    "architecture": (lambda s: _set(s, "architecture", 2), EFORMAT,
+                     "system config: architecture 2 not supported (expected 1 = riscv64)"),
+    "root signature": (lambda s: _set(s.root, "signature", b"BHCELL\0X"), EFORMAT,
+                       'system config: root cell: bad signature "BHCELL\\x00X" '
+                       '(expected "BHCELL\\x00\\x00")'),
+    "root revision": (lambda s: _set(s.root, "revision", 0), EFORMAT,
+                      "system config: root cell: revision 0 not supported (expected 1)"),
+    "system flags": (lambda s: _set(s, "flags", 0x4), EINVAL,
+                     "system config: unknown flags 0x4"),
+    "root flags": (lambda s: _set(s.root, "flags", 0x80000000), EINVAL,
+                   "root cell 'root': unknown flags 0x80000000"),
+    "region flags": (lambda s: _region(s, 2, flags=RW_IO | 0x20), EINVAL,
+                     "root cell 'root': memory region 2: unknown flags 0x20"),
+    "reserved": (lambda s: s.reserved1.__setitem__(0, 1), EINVAL,
+                 "system config: reserved byte at offset 0x188 is 0x1, must be 0"),
+    "platform reserved": (lambda s: _set(s, "platform_reserved0", 0x100), EINVAL,
+                          "system config: reserved byte at offset 0x5d is 0x1, must be 0"),
+    "root reserved": (lambda s: s.root.reserved1.__setitem__(5, 0xff << 56), EINVAL,
+                      "root cell 'root': reserved byte at offset 0x7f is 0xff, must be 0"),
+    "overlapping regions": (lambda s: _region_at(s, 6, 0xbfd00000, 0x300000), ECONFLICT,
+                            "root cell 'root': memory region 6 physical [0xbfd00000..0xc0000000) "
+                            "overlaps region 5 [0xbce00000..0xbfe00000)"),
+    "region not aligned": (lambda s: _region_at(s, 2, 0x10000800, 0x1000), EINVAL,
+                           "root cell 'root': memory region 2: phys_start 0x10000800 "
+                           "is not 4 KiB aligned"),
+    "size not aligned": (lambda s: _region(s, 3, size=0x8800), EINVAL,
+                         "root cell 'root': memory region 3: size 0x8800 is not 4 KiB aligned"),
+    "size 0": (lambda s: _region(s, 1, size=0), EINVAL,
+               "root cell 'root': memory region 1: size is 0"),
+    "wraps past 2^64": (lambda s: _region_at(s, 6, 0xfffffffffff00000, 0x200000), EINVAL,
+                        "root cell 'root': memory region 6: physical range 0xfffffffffff00000 "
+                        "+ 0x200000 wraps past 2^64"),
+    "ends at 2^64": (lambda s: _region_at(s, 6, 0xffffffffffe00000, 0x200000), EINVAL,
+                     "root cell 'root': memory region 6: physical range 0xffffffffffe00000 "
+                     "+ 0x200000 wraps past 2^64"),
+    "write without read": (lambda s: _region(s, 6, flags=cf.MEM_WRITE), EINVAL,
+                           "root cell 'root': memory region 6: writable but not readable"),
+    "no access": (lambda s: _region(s, 2, flags=cf.MEM_IO), EINVAL,
+                  "root cell 'root': memory region 2: grants no access "
+                  "(none of READ, WRITE, EXECUTE)"),
+    "executable IO": (lambda s: _region(s, 2, flags=RW_IO | cf.MEM_EXECUTE), EINVAL,
+                      "root cell 'root': memory region 2: IO region must not be executable"),
+    "loadable IO": (lambda s: _region(s, 2, flags=RW_IO | cf.MEM_LOADABLE), EINVAL,
+                    "root cell 'root': memory region 2: IO region cannot be LOADABLE"),
+    "root not identity-mapped": (lambda s: _region(s, 4, virt_start=0), EINVAL,
+                                 "root cell 'root': memory region 4: virt_start 0x0 differs from "
+                                 "phys_start 0x80200000 (the root cell is identity-mapped)"),
+    "root entry": (lambda s: _set(s.root, "entry", 0x80200000), EINVAL,
+                   "root cell 'root': entry 0x80200000 and boot_arg 0x0 must be 0 "
+                   "(the root cell is already running)"),
+    "hart without context": (lambda s: s.hart_plic_context.__setitem__(3, cf.NO_CONTEXT), EINVAL,
+                             "root cell 'root': hart 3 has no PLIC context in the system config"),
+    "hart 63 without context": (lambda s: _set(s.root, "cpu_set", s.root.cpu_set | 1 << 63),
+                                EINVAL, "root cell 'root': hart 63 has no PLIC context in the "
+                                "system config"),
+    "empty CPU set": (lambda s: _set(s.root, "cpu_set", 0), EINVAL,
+                      "root cell 'root': CPU set is empty"),
+    "IRQ line 0": (lambda s: s.root.set_irqs(range(0, 96)), EINVAL,
+                   "root cell 'root': PLIC line 0 does not exist and cannot be assigned"),
+    "IRQ line = num_sources": (lambda s: s.root.set_irqs(range(1, 97)), EINVAL,
+                               "root cell 'root': PLIC line 96 out of range "
+                               "(the PLIC has lines 1..95)"),
+    "IRQ line 1023": (lambda s: s.root.set_irqs([10, 1023]), EINVAL,
+                      "root cell 'root': PLIC line 1023 out of range (the PLIC has lines 1..95)"),
+    "PLIC mapped into the root": (
+        lambda s: s.root.regions.append(cf.MemRegion(0x0c000000, 0x0c000000, 0x600000, RW_IO)),
+        ECONFLICT, "root cell 'root': memory region 7 [0xc000000..0xc600000) maps the PLIC "
+                   "window [0xc000000..0xc600000) (the hypervisor emulates the PLIC)"),
+    "PLIC's last page mapped": (
+        lambda s: s.root.regions.append(cf.MemRegion(0x0c5ff000, 0x0c5ff000, 0x2000, RW_IO)),
+        ECONFLICT, "root cell 'root': memory region 7 [0xc5ff000..0xc601000) maps the PLIC "
+                   "window [0xc000000..0xc600000) (the hypervisor emulates the PLIC)"),
+    "hypervisor memory in a root region": (
+        lambda s: _region(s, 4, size=0x3bc01000), ECONFLICT,
+        "root cell 'root': memory region 4 [0x80200000..0xbbe01000) overlaps hypervisor "
+        "memory [0xbbe00000..0xbce00000)"),
+    "hypervisor memory moved into Linux RAM": (
+        lambda s: _set(s, "hv_phys_start", 0x90000000), ECONFLICT,
+        "root cell 'root': memory region 4 [0x80200000..0xbbe00000) overlaps hypervisor "
+        "memory [0x90000000..0x91000000)"),
+    "hypervisor memory empty": (lambda s: _set(s, "hv_size", 0), EINVAL,
+                                "system config: hypervisor memory size is 0"),
+    "hypervisor memory not aligned": (
+        lambda s: _set(s, "hv_phys_start", 0xbbe00800), EINVAL,
+        "system config: hypervisor memory [0xbbe00800..0xbce00800) is not 4 KiB aligned"),
+    "hypervisor memory wraps": (
+        lambda s: _set(s, "hv_phys_start", 0xffffffffff000000), EINVAL,
+        "system config: hypervisor memory 0xffffffffff000000 + 0x1000000 wraps past 2^64"),
+    "PLIC window empty": (lambda s: _set(s, "plic_size", 0), EINVAL,
+                          "system config: PLIC window size is 0"),
+    "PLIC over hypervisor memory": (lambda s: _set(s, "plic_base", 0xbbc00000), ECONFLICT,
+                                    "system config: PLIC window [0xbbc00000..0xbc200000) overlaps "
+                                    "hypervisor memory [0xbbe00000..0xbce00000)"),
+    "PLIC source count 1": (lambda s: _set(s, "plic_num_sources", 1), EINVAL,
+                            "system config: PLIC source count 1 out of range "
+                            "(2..1024, counting source 0)"),
+    "PLIC source count 1025": (lambda s: _set(s, "plic_num_sources", 1025), EINVAL,
+                               "system config: PLIC source count 1025 out of range "
+                               "(2..1024, counting source 0)"),
+    "timebase 0": (lambda s: _set(s, "timebase_frequency", 0), EINVAL,
+                   "system config: timebase frequency is 0"),
+    "context beyond the window": (lambda s: s.hart_plic_context.__setitem__(3, 1024), EINVAL,
+                                  "system config: hart 3: PLIC context 1024 lies beyond the PLIC "
+                                  "window (needs 0x601000 bytes, window is 0x600000)"),
+    "context beyond the spec": (lambda s: s.hart_plic_context.__setitem__(3, 15872), EINVAL,
+                                "system config: hart 3: PLIC context 15872 out of range "
+                                "(a PLIC has at most 15872 contexts)"),
+    "shared context": (lambda s: s.hart_plic_context.__setitem__(2, 3), ECONFLICT,
+                       "system config: harts 1 and 2 share PLIC context 3"),
+    "console type": (lambda s: _set(s.debug_console, "type", 9), EINVAL,
+                     "system config: debug console: unknown type 9"),
+    "console sbi with address": (lambda s: _set(s.debug_console, "type", cf.CONSOLE_SBI), EINVAL,
+                                 "system config: debug console: type sbi takes no address, "
+                                 "size or reg_shift"),
+    "console too small": (lambda s: _set(s.debug_console, "size", 4), EINVAL,
+                          "system config: debug console: size 0x4 too small for 8 registers "
+                          "with reg_shift 0 (need 0x8)"),
+    "console reg_shift": (lambda s: _set(s.debug_console, "reg_shift", 4), EINVAL,
+                          "system config: debug console: reg_shift 4 too large (at most 3)"),
+    "console misaligned": (lambda s: (_set(s.debug_console, "reg_shift", 2),
+                                      _set(s.debug_console, "address", 0x10000002)), EINVAL,
+                           "system config: debug console: address 0x10000002 not aligned to its "
+                           "register spacing 4"),
+    "console in the PLIC": (lambda s: _set(s.debug_console, "address", 0x0c000000), ECONFLICT,
+                            "system config: debug console [0xc000000..0xc001000) overlaps PLIC "
+                            "window [0xc000000..0xc600000)"),
+    "console reserved": (lambda s: _set(s.debug_console, "reserved", 7), EINVAL,
+                         "system config: debug console: reserved field is 0x7, must be 0"),
+    "root console outside its IO": (lambda s: _set(s.root.console, "address", 0x10010000),
+                                    EINVAL, "root cell 'root': console [0x10010000..0x10011000) "
+                                    "is not inside one of the cell's writable IO regions"),
+    "unterminated name": (lambda s: _set(s.root, "name", b"x" * 32), EINVAL,
+                          'root cell: name "' + "x" * 32 + '" is not NUL-terminated within '
+                          '32 bytes'),
+    "empty name": (lambda s: _set(s.root, "name", b"\0" * 32), EINVAL,
+                   "root cell: name is empty"),
+    "non-printable name": (lambda s: _set(s.root, "name", b"ro\x07t".ljust(32, b"\0")), EINVAL,
+                           'root cell: name "ro\\x07t" has byte 0x7 at offset 2 '
+                           "(printable ASCII other than ' only)"),
+    "junk after the name": (lambda s: _set(s.root, "name", b"root\0x".ljust(32, b"\0")), EINVAL,
+                            'root cell: name "root" has padding byte 0x78 at offset 5 after its '
+                            "NUL, must be 0"),
+}
+
+
+@pytest.mark.parametrize("case", SYSTEM_REJECTS)
+def test_system_config_rejected(v, sysconf, case):
+    mutate, code, message = SYSTEM_REJECTS[case]
+    mutate(sysconf)
+    assert check_system(v, sysconf.pack()) == (code, message)
+
+
+def test_system_config_length_errors(v, system_bytes):
+    n = len(system_bytes)
+    assert check_system(v, system_bytes[:-1]) == (
+        ESIZE, f"system config: truncated: file is {n - 1} bytes, header says {n}")
+    assert check_system(v, system_bytes[:n // 2]) == (
+        ESIZE, f"system config: truncated: file is {n // 2} bytes, the header alone is 712")
+    assert check_system(v, b"") == (
+        ESIZE, "system config: truncated: file is 0 bytes, the header alone is 712")
+    assert check_system(v, system_bytes + bytes(8)) == (
+        ESIZE, f"system config: 8 trailing bytes: file is {n + 8} bytes, header says {n}")
+    # A header announcing one region more than the file holds.
+    s = cf.System.unpack(system_bytes)
+    s.root.num_mem_regions = 8
+    assert check_system(v, s.pack()) == (
+        ESIZE, f"system config: truncated: file is {n} bytes, header says {n + 32}")
+
+
+def test_a_cell_config_is_not_a_system_config(v, system_bytes):
+    cell = demo_cell().pack()
+    assert check_system(v, cell + bytes(712)) == (
+        EFORMAT, 'system config: bad signature "BHCELL\\x00\\x00" (expected "BHSYSTEM")')
+    assert check_cell(v, system_bytes) == (
+        EFORMAT, 'cell config: bad signature "BHSYSTEM" (expected "BHCELL\\x00\\x00")')
+
+
+def test_hart_64_cannot_be_written(sysconf):
+    # Hart ids are 0..63 by construction: the CPU set is one u64, the map 64 entries.
+    with pytest.raises(ValueError, match="hart 64 cannot be written"):
+        sysconf.root.set_harts([0, 64])
+    assert len(sysconf.hart_plic_context) == cf.MAX_HARTS
+
+
+def test_misaligned_or_null_buffer(v, system_bytes):
+    raw = ctypes.create_string_buffer(len(system_bytes) + 8)
+    addr = ctypes.addressof(raw) + 1
+    ctypes.memmove(addr, system_bytes, len(system_bytes))
+    err = ctypes.create_string_buffer(ERR_LEN)
+    rc = v.bh_config_check_system(addr, len(system_bytes), err, ERR_LEN)
+    assert rc == EBUFFER
+    assert err.value.decode() == f"system config: buffer at {addr:#x} is not 8-byte aligned"
+    rc = v.bh_config_check_cell(None, 0, err, ERR_LEN)
+    assert (rc, err.value) == (EBUFFER, b"cell config: buffer at 0x0 is not 8-byte aligned")
+
+
+def test_message_buffer_is_respected(v, sysconf):
+    sysconf.revision = 2
+    data = _buffer(sysconf.pack())
+    full = "system config: revision 2 not supported (expected 1)"
+    size = sysconf.size
+    err = ctypes.create_string_buffer(b"\xaa" * 32, 32)
+    assert v.bh_config_check_system(data, size, err, 16) == EFORMAT
+    assert err.raw[:16] == full[:15].encode() + b"\0"
+    assert err.raw[16:] == b"\xaa" * 16, "wrote past err_len"
+    assert v.bh_config_check_system(data, size, None, 0) == EFORMAT
+    err = ctypes.create_string_buffer(b"\xaa", 1)
+    assert v.bh_config_check_system(data, size, err, 1) == EFORMAT
+    assert err.raw == b"\0"
+
+
+def test_success_clears_the_message(v, system_bytes):
+    err = ctypes.create_string_buffer(b"stale", ERR_LEN)
+    assert v.bh_config_check_system(_buffer(system_bytes), len(system_bytes), err, ERR_LEN) == 0
+    assert err.value == b""
+
+
+# ---------------------------------------------------------------- cell configs
+
+def test_demo_cell_is_accepted_and_fits(v, system_bytes):
+    cell = demo_cell().pack()
+    assert len(cell) == 288 + 2 * 32
+    assert check_cell(v, cell) == (0, "")
+    assert check_fits(v, system_bytes, cell) == (0, "")
+
+
+def test_cell_entry_boundaries(v):
+    cell = demo_cell()
+    cell.entry = 0x800ffffe  # the last instruction parcel of the RAM region
+    assert check_cell(v, cell.pack()) == (0, "")
+    cell.entry = 0x80100000
+    assert check_cell(v, cell.pack()) == (
+        EINVAL, "cell 'demo': entry 0x80100000 is not inside an executable RAM region")
+
+
+def _cregion(c, i, **kw):
+    for k, val in kw.items():
+        setattr(c.regions[i], k, val)
+
+
+CELL_REJECTS = {
+    "signature": (lambda c: _set(c, "signature", b"BHCELL\0X"), EFORMAT,
+                  'cell config: bad signature "BHCELL\\x00X" (expected "BHCELL\\x00\\x00")'),
+    "revision": (lambda c: _set(c, "revision", 2), EFORMAT,
+                 "cell config: revision 2 not supported (expected 1)"),
+    "too many regions": (lambda c: _set(c, "num_mem_regions", 65), EINVAL,
+                         "cell config: 65 memory regions (at most 64)"),
+    "unknown flags": (lambda c: _set(c, "flags", 1), EINVAL, "cell 'demo': unknown flags 0x1"),
+    "reserved": (lambda c: _set(c, "reserved0", 1 << 8), EINVAL,
+                 "cell 'demo': reserved byte at offset 0x3d is 0x1, must be 0"),
+    "unterminated name": (lambda c: _set(c, "name", b"A" * 32), EINVAL,
+                          'cell: name "' + "A" * 32 + '" is not NUL-terminated within 32 bytes'),
+    "quote in the name": (lambda c: _set(c, "name", b"it's".ljust(32, b"\0")), EINVAL,
+                          'cell: name "it\'s" has byte 0x27 at offset 2 '
+                          "(printable ASCII other than ' only)"),
+    "empty CPU set": (lambda c: _set(c, "cpu_set", 0), EINVAL, "cell 'demo': CPU set is empty"),
+    "IRQ line 0": (lambda c: c.set_irqs([0, 8]), EINVAL,
+                   "cell 'demo': PLIC line 0 does not exist and cannot be assigned"),
+    "size 0": (lambda c: _cregion(c, 1, size=0), EINVAL,
+               "cell 'demo': memory region 1: size is 0"),
+    "virt not aligned": (lambda c: _cregion(c, 0, virt_start=0x80000200), EINVAL,
+                         "cell 'demo': memory region 0: virt_start 0x80000200 is not 4 KiB "
+                         "aligned"),
+    "guest range wraps": (lambda c: _cregion(c, 0, virt_start=0xfffffffffff80000), EINVAL,
+                          "cell 'demo': memory region 0: guest-physical range 0xfffffffffff80000 "
+                          "+ 0x100000 wraps past 2^64"),
+    "physical overlap": (lambda c: _cregion(c, 1, phys_start=0xbce80000), ECONFLICT,
+                         "cell 'demo': memory region 1 physical [0xbce80000..0xbce81000) overlaps "
+                         "region 0 [0xbce00000..0xbcf00000)"),
+    "guest-physical overlap": (lambda c: _cregion(c, 1, virt_start=0x80080000), ECONFLICT,
+                               "cell 'demo': memory region 1 guest-physical "
+                               "[0x80080000..0x80081000) overlaps region 0 "
+                               "[0x80000000..0x80100000)"),
+    "write without read": (lambda c: _cregion(c, 0, flags=cf.MEM_WRITE | cf.MEM_EXECUTE),
+                           EINVAL, "cell 'demo': memory region 0: writable but not readable"),
+    "entry outside": (lambda c: _set(c, "entry", 0x90000000), EINVAL,
+                      "cell 'demo': entry 0x90000000 is not inside an executable RAM region"),
+    "entry in IO": (lambda c: _set(c, "entry", 0x10008000), EINVAL,
+                    "cell 'demo': entry 0x10008000 is not inside an executable RAM region"),
+    "entry odd": (lambda c: _set(c, "entry", 0x80000001), EINVAL,
+                  "cell 'demo': entry 0x80000001 is not 2-byte aligned"),
+    "console not mapped": (lambda c: _set(c, "console",
+                                          cf.Console(cf.CONSOLE_NS16550, 0, 0x10000000, 0x1000)),
+                           EINVAL, "cell 'demo': console [0x10000000..0x10001000) is not inside "
+                           "one of the cell's writable IO regions"),
+    "console in RAM": (lambda c: _set(c, "console",
+                                      cf.Console(cf.CONSOLE_NS16550, 0, 0x80000000, 0x1000)),
+                       EINVAL, "cell 'demo': console [0x80000000..0x80001000) is not inside "
+                       "one of the cell's writable IO regions"),
+    "console in a read-only device": (
+        lambda c: (_cregion(c, 1, flags=cf.MEM_READ | cf.MEM_IO),
+                   _set(c, "console", cf.Console(cf.CONSOLE_NS16550, 0, 0x10008000, 0x1000))),
+        EINVAL, "cell 'demo': console [0x10008000..0x10009000) is not inside one of the cell's "
+                "writable IO regions"),
+    "console type": (lambda c: _set(c.console, "type", 3), EINVAL,
+                     "cell 'demo': console: unknown type 3"),
+}
+
+
+@pytest.mark.parametrize("case", CELL_REJECTS)
+def test_cell_config_rejected(v, case):
+    cell = demo_cell()
+    mutate, code, message = CELL_REJECTS[case]
+    mutate(cell)
+    assert check_cell(v, cell.pack()) == (code, message)
+
+
+def test_cell_console_on_its_own_uart_is_accepted(v):
+    cell = demo_cell()
+    cell.console = cf.Console(cf.CONSOLE_NS16550, 2, 0x10008000, 0x1000)
+    assert check_cell(v, cell.pack()) == (0, "")
+
+
+def test_cell_config_length_errors(v):
+    data = demo_cell().pack()
+    n = len(data)
+    assert check_cell(v, data[:-1]) == (
+        ESIZE, f"cell config: truncated: file is {n - 1} bytes, header says {n}")
+    assert check_cell(v, data[:n // 2]) == (
+        ESIZE, f"cell config: truncated: file is {n // 2} bytes, the header alone is 288")
+    assert check_cell(v, data + bytes(32)) == (
+        ESIZE, f"cell config: 32 trailing bytes: file is {n + 32} bytes, header says {n}")
+
+
+FITS_REJECTS = {
+    "hart not the root's": (lambda c, s: c.set_harts([3, 4]), EINVAL,
+                            "cell 'demo': hart 4 is not in the root cell's CPU set"),
+    "line beyond the PLIC": (lambda c, s: c.set_irqs([8, 96]), EINVAL,
+                             "cell 'demo': PLIC line 96 out of range (the PLIC has lines 1..95)"),
+    "line not the root's": (lambda c, s: s.root.set_irqs(range(9, 96)), EINVAL,
+                            "cell 'demo': PLIC line 8 is not owned by the root cell"),
+    "maps the PLIC": (lambda c, s: _cregion(c, 1, phys_start=0x0c001000), ECONFLICT,
+                      "cell 'demo': memory region 1 [0xc001000..0xc002000) maps the PLIC window "
+                      "[0xc000000..0xc600000) (the hypervisor emulates the PLIC)"),
+    "hypervisor memory": (lambda c, s: _cregion(c, 0, phys_start=0xbbf00000), ECONFLICT,
+                          "cell 'demo': memory region 0 [0xbbf00000..0xbc000000) overlaps "
+                          "hypervisor memory [0xbbe00000..0xbce00000)"),
+    "OpenSBI's memory": (lambda c, s: _cregion(c, 0, phys_start=0x80000000), EINVAL,
+                         "cell 'demo': memory region 0 [0x80000000..0x80100000) is not inside a "
+                         "root RAM region"),
+    "straddles two root regions": (lambda c, s: _cregion(c, 0, phys_start=0xbfd00000,
+                                                         size=0x200000), EINVAL,
+                                   "cell 'demo': memory region 0 [0xbfd00000..0xbff00000) is not "
+                                   "inside a root RAM region"),
+    "RAM in a device": (lambda c, s: _cregion(c, 0, phys_start=0x10001000, size=0x1000), EINVAL,
+                        "cell 'demo': memory region 0 [0x10001000..0x10002000) is not inside a "
+                        "root RAM region"),
+    "device in RAM": (lambda c, s: _cregion(c, 1, phys_start=0xbd000000), EINVAL,
+                      "cell 'demo': memory region 1 [0xbd000000..0xbd001000) is not inside a "
+                      "root IO region"),
+}
+
+
+@pytest.mark.parametrize("case", FITS_REJECTS)
+def test_cell_does_not_fit(v, sysconf, case):
+    cell = demo_cell()
+    mutate, code, message = FITS_REJECTS[case]
+    mutate(cell, sysconf)
+    # Both are fine on their own; only together are they wrong.
+    sys_data = sysconf.pack()
+    assert check_cell(v, cell.pack()) == (0, "")
+    assert check_system(v, sys_data) == (0, "")
+    assert check_fits(v, sys_data, cell.pack()) == (code, message)
+
+
+# ---------------------------------------------------------------- range helpers
+
+def ref_overlap(a, asz, b, bsz):
+    if not asz or not bsz:
+        return False
+    return max(a, b) < min(a + asz, b + bsz, TOP)
+
+
+def ref_contains(o, osz, s, sz):
+    if not sz or not osz or s + sz >= TOP or o + osz >= TOP:
+        return False
+    return o <= s and s + sz <= o + osz
+
+
+def test_range_helpers_against_a_model(v):
+    rng = random.Random(20240601)
+    edges = [0, 1, 0xfff, 0x1000, 0x80000000, TOP - 0x2000, TOP - 0x1000, TOP - 1]
+    sizes = [0, 1, 0x1000, 0x2000, 0x80000000, TOP - 1]
+
+    def pick(pool):
+        return rng.choice(pool) if rng.random() < 0.5 else rng.randrange(TOP)
+
+    cases = [(a, asz, b, bsz) for a in edges for asz in sizes for b in edges[:4] for bsz in sizes]
+    cases += [(pick(edges), pick(sizes), pick(edges), pick(sizes)) for _ in range(3000)]
+    for a, asz, b, bsz in cases:
+        assert v.bh_config_ranges_overlap(a, asz, b, bsz) == ref_overlap(a, asz, b, bsz), \
+            (hex(a), hex(asz), hex(b), hex(bsz))
+        assert v.bh_config_range_contains(a, asz, b, bsz) == ref_contains(a, asz, b, bsz), \
+            (hex(a), hex(asz), hex(b), hex(bsz))
+
+
+def test_region_lookup(v, system_bytes):
+    sys_buf = _buffer(system_bytes)
+    root = ctypes.addressof(sys_buf) + cf.ROOT_CELL_OFFSET
+    regions = root + cf.CELL_SIZE
+
+    def index(ptr):
+        return None if ptr is None else (ptr - regions) // cf.REGION_SIZE
+
+    by_phys = v.bh_config_region_by_phys
+    assert index(by_phys(root, 0xbce00000, 0x3000000)) == 5
+    assert index(by_phys(root, 0xbfdff000, 0x1000)) == 5
+    assert index(by_phys(root, 0xbfdff000, 0x2000)) is None  # straddles pool and DTB
+    assert index(by_phys(root, 0x80000000, 0x1000)) is None  # OpenSBI
+    assert index(by_phys(root, 0x10008000, 0x1000)) == 3
+    cell = _buffer(demo_cell().pack())
+    cregions = ctypes.addressof(cell) + cf.CELL_SIZE
+    by_guest = v.bh_config_region_by_guest
+    assert by_guest(cell, 0x800ff000, 0x1000) == cregions
+    assert by_guest(cell, 0x10008000, 8) == cregions + cf.REGION_SIZE
+    assert by_guest(cell, 0xbce00000, 0x1000) is None  # a physical address, not a guest one
+
+
+# ---------------------------------------------------------------- a reference validator
+
+def _aligned(x):
+    return x % 0x1000 == 0
+
+
+def _ends_below_top(start, size):
+    return start + size < TOP
+
+
+def ref_console_ok(con):
+    if con.type not in (cf.CONSOLE_NONE, cf.CONSOLE_NS16550, cf.CONSOLE_SBI) or con.reserved:
+        return False
+    if con.type != cf.CONSOLE_NS16550:
+        return con.address == con.size == con.reg_shift == 0
+    return (con.reg_shift <= 3 and con.size >= 8 << con.reg_shift
+            and con.address % (1 << con.reg_shift) == 0 and _ends_below_top(con.address, con.size))
+
+
+def ref_cell_ok(cell, root):
+    name = cell.name
+    if b"\0" not in name:
+        return False
+    text, pad = name.split(b"\0", 1)
+    if not text or any(ch < 0x20 or ch > 0x7e or ch == 0x27 for ch in text) or any(pad):
+        return False
+    if cell.flags or cell.reserved0 or any(cell.reserved1) or not cell.cpu_set:
+        return False
+    if cell.irq_bitmap[0] & 1:
+        return False
+    for r in cell.regions:
+        f = r.flags
+        if f & ~0x1f or not f & RWX or (f & cf.MEM_WRITE and not f & cf.MEM_READ):
+            return False
+        if f & cf.MEM_IO and f & (cf.MEM_EXECUTE | cf.MEM_LOADABLE):
+            return False
+        if not r.size or not all(map(_aligned, (r.phys_start, r.virt_start, r.size))):
+            return False
+        if not _ends_below_top(r.phys_start, r.size) or not _ends_below_top(r.virt_start, r.size):
+            return False
+        if root and r.virt_start != r.phys_start:
+            return False
+    for i, a in enumerate(cell.regions):
+        for b in cell.regions[:i]:
+            if ref_overlap(a.phys_start, a.size, b.phys_start, b.size) or \
+                    ref_overlap(a.virt_start, a.size, b.virt_start, b.size):
+                return False
+    if not ref_console_ok(cell.console):
+        return False
+    if cell.console.type == cf.CONSOLE_NS16550:
+        con = cell.console
+        if not any(ref_contains(r.virt_start, r.size, con.address, con.size)
+                   and r.flags & cf.MEM_IO and r.flags & cf.MEM_WRITE for r in cell.regions):
+            return False
+    if root:
+        return cell.entry == 0 and cell.boot_arg == 0
+    return cell.entry % 2 == 0 and any(
+        ref_contains(r.virt_start, r.size, cell.entry, 2)
+        and r.flags & cf.MEM_EXECUTE and not r.flags & cf.MEM_IO for r in cell.regions)
+
+
+def ref_system_ok(s):
+    fixed = (s.signature == cf.SYSTEM_SIGNATURE and s.revision == 1 and s.architecture == 1
+             and s.root.signature == cf.CELL_SIGNATURE and s.root.revision == 1
+             and len(s.root.regions) <= 64 and s.flags == 0 and s.reserved0 == 0
+             and not any(s.reserved1) and s.platform_reserved0 == 0
+             and not any(s.platform_reserved1))
+    if not fixed:
+        return False
+    for start, size in ((s.hv_phys_start, s.hv_size), (s.plic_base, s.plic_size)):
+        if not size or not _aligned(start) or not _aligned(size) or \
+                not _ends_below_top(start, size):
+            return False
+    if ref_overlap(s.hv_phys_start, s.hv_size, s.plic_base, s.plic_size):
+        return False
+    if not 2 <= s.plic_num_sources <= 1024 or not s.timebase_frequency:
+        return False
+    used = [c for c in s.hart_plic_context if c != cf.NO_CONTEXT]
+    if len(set(used)) != len(used) or any(c >= 15872 or 0x200000 + (c + 1) * 0x1000 > s.plic_size
+                                          for c in used):
+        return False
+    con = s.debug_console
+    if not ref_console_ok(con):
+        return False
+    if con.type == cf.CONSOLE_NS16550 and (
+            ref_overlap(con.address, con.size, s.hv_phys_start, s.hv_size)
+            or ref_overlap(con.address, con.size, s.plic_base, s.plic_size)):
+        return False
+    if not ref_cell_ok(s.root, root=True):
+        return False
+    for r in s.root.regions:
+        if ref_overlap(r.phys_start, r.size, s.hv_phys_start, s.hv_size) or \
+                ref_overlap(r.phys_start, r.size, s.plic_base, s.plic_size):
+            return False
+    if any(s.hart_plic_context[h] == cf.NO_CONTEXT for h in s.root.harts()):
+        return False
+    return all(line < s.plic_num_sources for line in s.root.irqs())
+
+
+def _random_mutation(rng, s):
+    """One field-aware change to a system config, drawn from interesting values."""
+    root = s.root
+    addr = [0, 0x1000, 0x0c000000, 0x0c5ff000, 0x10000000, 0x10000002, 0x80200000, 0xbbe00000,
+            0xbbfff000, 0xbce00000, 0xbfe00000, 0xfffffffffffff000, TOP - 1]
+    size = [0, 1, 0x8, 0x800, 0x1000, 0x2000, 0x200000, 0x600000, 0x1000000, TOP - 0x1000]
+    region = rng.choice(root.regions) if root.regions else None
+    choice = rng.randrange(22)
+    if choice == 0 and region:
+        region.phys_start = region.virt_start = rng.choice(addr)
+    elif choice == 1 and region:
+        region.size = rng.choice(size)
+    elif choice == 2 and region:
+        region.flags = rng.randrange(0x40)
+    elif choice == 3 and region:
+        region.virt_start = rng.choice(addr)
+    elif choice == 4:
+        root.regions.append(cf.MemRegion(*([rng.choice(addr)] * 2), rng.choice(size),
+                                         rng.randrange(0x20)))
+    elif choice == 5 and region:
+        root.regions.remove(region)
+    elif choice == 6:
+        s.hart_plic_context[rng.randrange(6)] = rng.choice([0, 1, 3, 9, 1023, 1024, 15872,
+                                                            cf.NO_CONTEXT])
+    elif choice == 7:
+        root.cpu_set ^= 1 << rng.choice([0, 3, 4, 5, 63])
+    elif choice == 8:
+        line = rng.choice([0, 1, 95, 96, 97, 1023])
+        root.irq_bitmap[line // 64] ^= 1 << (line % 64)
+    elif choice == 9:
+        s.plic_num_sources = rng.choice([0, 1, 2, 95, 96, 97, 1024, 1025])
+    elif choice == 10:
+        s.hv_phys_start = rng.choice(addr)
+    elif choice == 11:
+        s.hv_size = rng.choice(size)
+    elif choice == 12:
+        s.plic_base = rng.choice(addr)
+    elif choice == 13:
+        s.plic_size = rng.choice(size)
+    elif choice == 14:
+        con = rng.choice([s.debug_console, root.console])
+        con.type = rng.choice([0, 1, 2, 3])
+    elif choice == 15:
+        con = rng.choice([s.debug_console, root.console])
+        con.address = rng.choice(addr)
+        con.size = rng.choice(size)
+    elif choice == 16:
+        con = rng.choice([s.debug_console, root.console])
+        con.reg_shift = rng.choice([0, 2, 3, 4])
+    elif choice == 17:
+        name = bytearray(root.name)
+        name[rng.randrange(32)] = rng.choice([0, 0x27, 0x41, 0x7f, 0x0a])
+        root.name = bytes(name)
+    elif choice == 18:
+        root.entry = rng.choice([0, 0x80200000])
+    elif choice == 19:
+        which = rng.randrange(4)
+        if which == 0:
+            s.flags = 1 << rng.randrange(32)
+        elif which == 1:
+            root.flags = 1 << rng.randrange(32)
+        elif which == 2:
+            root.reserved1[rng.randrange(6)] = 1 << rng.randrange(64)
+        else:
+            s.platform_reserved1[rng.randrange(4)] = 1
+    elif choice == 20:
+        s.timebase_frequency = rng.choice([0, 1, 10_000_000])
+    elif choice == 21 and region:
+        region.phys_start = region.virt_start = (region.phys_start + rng.choice(
+            [-0x1000, 0x1000, 0x100000])) % TOP
+
+
+def test_random_system_configs_agree_with_the_reference(v, system_bytes):
+    rng = random.Random(7)
+    accepted = rejected = 0
+    for _ in range(3000):
+        s = cf.System.unpack(system_bytes)
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            _random_mutation(rng, s)
+        data = s.pack()
+        rc, msg = check_system(v, data)
+        expect_ok = ref_system_ok(s)
+        assert (rc == 0) == expect_ok, (rc, msg, s)
+        if rc:
+            assert rc in (ESIZE, EFORMAT, EINVAL, ECONFLICT)
+            assert msg.startswith(("system config", "root cell")), msg
+            rejected += 1
+        else:
+            accepted += 1
+    # The mix must exercise both outcomes to mean anything.
+    assert accepted > 300 and rejected > 1000, (accepted, rejected)
+
+
+def test_random_cell_configs_agree_with_the_reference(v):
+    rng = random.Random(11)
+    accepted = 0
+    for _ in range(2000):
+        cell = demo_cell()
+        r = rng.choice(cell.regions)
+        what = rng.randrange(8)
+        if what == 0:
+            r.virt_start = rng.choice([0x80000000, 0x80080000, 0x10008000, 0x10008800, 0])
+        elif what == 1:
+            r.size = rng.choice([0, 0x1000, 0x80000, 0x100000, 0x7ffff000])
+        elif what == 2:
+            r.flags = rng.randrange(0x40)
+        elif what == 3:
+            cell.entry = rng.choice([0, 0x80000000, 0x800ffffe, 0x80100000, 0x80000001,
+                                     0x10008000])
+        elif what == 4:
+            cell.console = cf.Console(rng.choice([0, 1, 2]), rng.choice([0, 2]),
+                                      rng.choice([0, 0x10008000, 0x10000000]),
+                                      rng.choice([0, 0x8, 0x20, 0x1000]))
+        elif what == 5:
+            cell.cpu_set = rng.choice([0, 1, 1 << 63])
+        elif what == 6:
+            cell.set_irqs(rng.choice([[], [0], [1023], [0, 5]]))
+        else:
+            r.phys_start = rng.choice([0xbce00000, 0xbce80000, 0x10008000, TOP - 0x1000])
+        rc, msg = check_cell(v, cell.pack())
+        assert (rc == 0) == ref_cell_ok(cell, root=False), (rc, msg, cell)
+        if rc:
+            assert msg.startswith(("cell config", "cell")), msg
+        accepted += rc == 0
+    assert 200 < accepted < 1800
+
+
+# ---------------------------------------------------------------- the build's checker
+
+def test_cellcheck_reports_the_validators_message(system_bytes, tmp_path):
+    assert CELLCHECK.exists(), "built together with system.cell"
+    good = tmp_path / "good.cell"
+    good.write_bytes(system_bytes)
+    r = subprocess.run([str(CELLCHECK), str(good)], capture_output=True, text=True)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+    bad = tmp_path / "bad.cell"
+    bad.write_bytes(system_bytes[:-1])
+    r = subprocess.run([str(CELLCHECK), str(bad)], capture_output=True, text=True)
+    n = len(system_bytes)
+    assert r.returncode == 1
+    assert r.stderr == (f"cellcheck: {bad}: system config: truncated: file is {n - 1} bytes, "
+                        f"header says {n}\n")
+    cell = tmp_path / "demo.cell"
+    c = demo_cell()
+    c.set_harts([5])
+    cell.write_bytes(c.pack())
+    r = subprocess.run([str(CELLCHECK), str(cell)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([str(CELLCHECK), "-s", str(good), str(cell)], capture_output=True,
+                       text=True)
+    assert r.returncode == 1
+    assert r.stderr == f"cellcheck: {cell}: cell 'demo': hart 5 is not in the root cell's CPU set\n"
