@@ -139,7 +139,7 @@ host: $(HOST_LIB)
 
 $(HOST_LIB): $(HOST_CORE_SRC) $(HOST_CORE_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -shared -o $@ $(HOST_CORE_SRC)
+	$(CC) $(HOST_CFLAGS) -shared -Wl,--no-undefined -o $@ $(HOST_CORE_SRC)
 
 # ---------------------------------------------------------------- tests
 PYTEST = $(PYTHON) -m pytest -c pytest/pytest.ini $(if $(BOARD),--board=$(BOARD)) $(PYTEST_ARGS)

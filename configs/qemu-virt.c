@@ -7,7 +7,7 @@
  *   0x80200000..0xbbe00000  Linux RAM (root)
  *   0xbbe00000..0xbce00000  hypervisor image and heap
  *   0xbce00000..0xbfe00000  root-owned pool, not Linux RAM, that cells are carved from
- *   0xbfe00000..0xc0000000  QEMU's device tree (root reads it)
+ *   0xbfe00000..0xc0000000  Linux RAM holding QEMU's device tree
  *
  * 0xbbe00000..0xbfe00000 is the board's no-map reserved-memory node, so Linux
  * never uses the hypervisor's memory or the pool as RAM. Facts below were read
@@ -94,7 +94,8 @@ const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
 		ROOT_REGION(0x10001000, 0x8000, RW_IO),		/* virtio-mmio 0..7 */
 		ROOT_REGION(0x80200000, 0x3bc00000, RWX),	/* Linux RAM */
 		ROOT_REGION(0xbce00000, 0x03000000, RWX | BH_MEM_LOADABLE), /* cell pool */
-		ROOT_REGION(0xbfe00000, 0x00200000, RW),	/* QEMU's device tree */
+		/* Linux RAM too: the device tree sits in it, the rest is free pages. */
+		ROOT_REGION(0xbfe00000, 0x00200000, RWX),
 	},
 };
 /* clang-format on */

@@ -42,9 +42,12 @@ args=(
 	-device virtio-rng-device,rng=rng0
 	-no-reboot
 )
+# Extra QEMU options for debugging, e.g. QEMU_EXTRA_ARGS="-monitor unix:/tmp/m,server,nowait".
+# shellcheck disable=SC2206
+args+=(${QEMU_EXTRA_ARGS:-})
 if [ -n "$serial_file" ]; then
-	exec qemu-system-riscv64 "${args[@]}" -display none -monitor none \
-		-serial "file:$serial_file" </dev/null
+	exec qemu-system-riscv64 -display none -monitor none -serial "file:$serial_file" \
+		"${args[@]}" </dev/null
 fi
 echo "Bulkhead board: serial console below; ssh -p $ssh_port root@127.0.0.1 (key $build/ssh/id_ed25519); Ctrl-A X quits."
 exec qemu-system-riscv64 "${args[@]}" -nographic

@@ -144,7 +144,7 @@ def test_system_cell_describes_the_board(sysconf):
         (0x10001000, 0x10009000, RW_IO),  # virtio-mmio
         (0x80200000, 0xbbe00000, RWX),  # Linux RAM
         (0xbce00000, 0xbfe00000, RWX | cf.MEM_LOADABLE),  # cell pool
-        (0xbfe00000, 0xc0000000, RW),  # QEMU's DTB
+        (0xbfe00000, 0xc0000000, RWX),  # Linux RAM holding the DTB
     ]
     assert all(r.virt_start == r.phys_start for r in root.regions)
     # OpenSBI's 2 MiB and the hypervisor's memory belong to no root region.

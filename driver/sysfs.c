@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs under /sys/devices/bulkhead:
+ *   enabled, mem_total, mem_used
+ *   cells/<name>/cpus
+ *   cells/<name>/statistics/cpu<hart>/<exit reason>, exits_total
+ * Every number that comes from the hypervisor is asked for at read time.
+ */
+#define pr_fmt(fmt) "bulkhead: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "bulkhead.h"
+#include "hypercall.h"
+
+/* ------------------------------------------------------------ top level */
+
+static ssize_t enabled_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(bh_driver.enabled));
+}
+static DEVICE_ATTR_RO(enabled);
+
+/* *info from BH_HC_GET_INFO; all zero when the hypervisor is not enabled. */
+static int get_hv_info(struct bh_hv_info *info)
+{
+	/* The hypervisor writes through its physical address: not on the stack. */
+	struct bh_hv_info *bounce = kzalloc(sizeof(*bounce), GFP_KERNEL);
+	long ret = 0;
+
+	if (!bounce)
+		return -ENOMEM;
+	down_read(&bh_driver.hv_lock);
+	if (bh_driver.enabled)
+		ret = bh_hypercall(BH_HC_GET_INFO, virt_to_phys(bounce), 0, 0, NULL);
+	up_read(&bh_driver.hv_lock);
+	*info = *bounce;
+	kfree(bounce);
+	return ret;
+}
+
+static ssize_t mem_total_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct bh_hv_info info;
+	int ret = get_hv_info(&info);
+
+	return ret ? ret : sysfs_emit(buf, "%llu\n", info.mem_total);
+}
+static DEVICE_ATTR_RO(mem_total);
+
+static ssize_t mem_used_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct bh_hv_info info;
+	int ret = get_hv_info(&info);
+
+	return ret ? ret : sysfs_emit(buf, "%llu\n", info.mem_used);
+}
+static DEVICE_ATTR_RO(mem_used);
+
+static struct attribute *bh_root_attrs[] = {
+	&dev_attr_enabled.attr,
+	&dev_attr_mem_total.attr,
+	&dev_attr_mem_used.attr,
+	NULL,
+};
+
+static const struct attribute_group bh_root_group = {
+	.attrs = bh_root_attrs,
+};
+
+/* ------------------------------------------------------------ statistics/cpu<hart> */
+
+struct bh_cpu_dir {
+	struct kobject kobj;
+	u32 hart;
+};
+
+/* One counter file; index BH_EXIT_NUM is exits_total. */
+struct bh_stat_attr {
+	struct kobj_attribute kattr;
+	unsigned int index;
+};
+
+static const char *const bh_exit_names[] = BH_EXIT_NAMES_INIT;
+static_assert(ARRAY_SIZE(bh_exit_names) == BH_EXIT_NUM);
+
+static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *kattr, char *buf)
+{
+	struct bh_cpu_dir *dir = container_of(kobj, struct bh_cpu_dir, kobj);
+	unsigned int index = container_of(kattr, struct bh_stat_attr, kattr)->index;
+	struct bh_cpu_stats *stats;
+	u64 value = 0;
+	long ret;
+
+	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
+	if (!stats)
+		return -ENOMEM;
+	down_read(&bh_driver.hv_lock);
+	if (bh_driver.enabled)
+		ret = bh_hypercall(BH_HC_CPU_STATS, dir->hart, virt_to_phys(stats), 0, NULL);
+	else
+		ret = -ENODEV;
+	up_read(&bh_driver.hv_lock);
+	if (!ret)
+		value = index < BH_EXIT_NUM ? stats->exits[index] : stats->exits_total;
+	kfree(stats);
+	return ret ? ret : sysfs_emit(buf, "%llu\n", value);
+}
+
+/* The names come from BH_EXIT_NAMES_INIT, so bh_sysfs_init() fills these. */
+static struct bh_stat_attr bh_stat_attrs[BH_EXIT_NUM + 1];
+static struct attribute *bh_cpu_attrs[BH_EXIT_NUM + 2];
+
+static const struct attribute_group bh_cpu_group = {
+	.attrs = bh_cpu_attrs,
+};
+
+static const struct attribute_group *bh_cpu_groups[] = {
+	&bh_cpu_group,
+	NULL,
+};
+
+static void bh_cpu_dir_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct bh_cpu_dir, kobj));
+}
+
+static const struct kobj_type bh_cpu_ktype = {
+	.release = bh_cpu_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = bh_cpu_groups,
+};
+
+static void bh_init_stat_attrs(void)
+{
+	unsigned int i;
+
+	for (i = 0; i <= BH_EXIT_NUM; i++) {
+		struct bh_stat_attr *a = &bh_stat_attrs[i];
+
+		a->kattr.attr.name = i < BH_EXIT_NUM ? bh_exit_names[i] : "exits_total";
+		a->kattr.attr.mode = 0444;
+		a->kattr.show = stat_show;
+		a->index = i;
+		bh_cpu_attrs[i] = &a->kattr.attr;
+	}
+	bh_cpu_attrs[BH_EXIT_NUM + 1] = NULL;
+}
+
+/* ------------------------------------------------------------ cells/<name> */
+
+static ssize_t cpus_show(struct kobject *kobj, struct kobj_attribute *kattr, char *buf)
+{
+	struct bh_cell *cell = container_of(kobj, struct bh_cell, kobj);
+	DECLARE_BITMAP(harts, BH_MAX_HARTS);
+
+	bitmap_from_u64(harts, cell->cpu_set);
+	return sysfs_emit(buf, "%*pbl\n", BH_MAX_HARTS, harts);
+}
+
+static struct kobj_attribute bh_cpus_attr = __ATTR_RO(cpus);
+
+static struct attribute *bh_cell_attrs[] = {
+	&bh_cpus_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(bh_cell);
+
+static void bh_cell_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct bh_cell, kobj));
+}
+
+static const struct kobj_type bh_cell_ktype = {
+	.release = bh_cell_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = bh_cell_groups,
+};
+
+const char *bh_cell_name_problem(const char *name)
+{
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return "is not a valid directory name";
+	if (strchr(name, '/'))
+		return "contains '/'";
+	return NULL;
+}
+
+static int bh_cpu_dir_add(struct bh_cell *cell, u32 hart)
+{
+	struct bh_cpu_dir *dir = kzalloc(sizeof(*dir), GFP_KERNEL);
+	int ret;
+
+	if (!dir)
+		return -ENOMEM;
+	dir->hart = hart;
+	ret = kobject_init_and_add(&dir->kobj, &bh_cpu_ktype, cell->statistics, "cpu%u", hart);
+	if (ret) {
+		kobject_put(&dir->kobj);
+		return ret;
+	}
+	cell->cpu_dirs[hart] = dir;
+	return 0;
+}
+
+/* Drops everything bh_cell_create() made; children go before their parents. */
+static void bh_cell_put(struct bh_cell *cell)
+{
+	unsigned int hart;
+
+	for (hart = 0; hart < BH_MAX_HARTS; hart++)
+		if (cell->cpu_dirs[hart])
+			kobject_put(&cell->cpu_dirs[hart]->kobj);
+	kobject_put(cell->statistics);
+	kobject_put(&cell->kobj);
+}
+
+struct bh_cell *bh_cell_create(const struct bh_cell_desc *desc)
+{
+	struct bh_cell *cell = kzalloc(sizeof(*cell), GFP_KERNEL);
+	unsigned int hart;
+	int ret;
+
+	if (!cell)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&cell->node);
+	cell->cpu_set = desc->cpu_set;
+	ret = kobject_init_and_add(&cell->kobj, &bh_cell_ktype, bh_driver.cells_dir, "%s",
+				   desc->name);
+	if (ret)
+		goto fail;
+	cell->statistics = kobject_create_and_add("statistics", &cell->kobj);
+	if (!cell->statistics) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (hart = 0; hart < BH_MAX_HARTS; hart++) {
+		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
+			continue;
+		ret = bh_cpu_dir_add(cell, hart);
+		if (ret)
+			goto fail;
+	}
+	list_add_tail(&cell->node, &bh_driver.cells);
+	kobject_uevent(&cell->kobj, KOBJ_ADD);
+	return cell;
+
+fail:
+	bh_cell_put(cell);
+	return ERR_PTR(ret);
+}
+
+void bh_cell_destroy(struct bh_cell *cell)
+{
+	list_del(&cell->node);
+	bh_cell_put(cell);
+}
+
+/* ------------------------------------------------------------ module */
+
+int bh_sysfs_init(void)
+{
+	struct kobject *root = &bh_driver.root_dev->kobj;
+	int ret;
+
+	bh_init_stat_attrs();
+	ret = sysfs_create_group(root, &bh_root_group);
+	if (ret)
+		return ret;
+	bh_driver.cells_dir = kobject_create_and_add("cells", root);
+	if (!bh_driver.cells_dir) {
+		sysfs_remove_group(root, &bh_root_group);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void bh_sysfs_exit(void)
+{
+	kobject_put(bh_driver.cells_dir);
+	sysfs_remove_group(&bh_driver.root_dev->kobj, &bh_root_group);
+}

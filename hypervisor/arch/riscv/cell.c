@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Cells: their G-stage page table and their vPLIC. */
+#include <bulkhead/config_check.h>
+
+#include "arch/riscv/csr.h"
+#include "hv.h"
+#include "lib.h"
+
+#define ENOMEM 12
+#define EINVAL 22
+
+static void *gstage_alloc_page(void *opaque, uint64_t *phys)
+{
+	uint64_t page = pool_alloc(&hv.pool, 1, 1);
+
+	(void)opaque;
+	*phys = page;
+	return (void *)(uintptr_t)page;
+}
+
+static void gstage_free_page(void *opaque, void *virt)
+{
+	(void)opaque;
+	pool_free(&hv.pool, (uint64_t)(uintptr_t)virt, 1);
+}
+
+/* The hypervisor runs with translation off: physical is virtual. */
+static void *gstage_phys_to_virt(void *opaque, uint64_t phys)
+{
+	(void)opaque;
+	return (void *)(uintptr_t)phys;
+}
+
+static unsigned int gstage_flags(uint64_t mem_flags)
+{
+	unsigned int flags = 0;
+
+	if (mem_flags & BH_MEM_READ)
+		flags |= GSTAGE_READ;
+	if (mem_flags & BH_MEM_WRITE)
+		flags |= GSTAGE_WRITE;
+	if ((mem_flags & BH_MEM_EXECUTE) && !(mem_flags & BH_MEM_IO))
+		flags |= GSTAGE_EXEC;
+	return flags;
+}
+
+static unsigned long vplic_pages(void)
+{
+	return (sizeof(struct vplic) + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE;
+}
+
+static int cell_build_gstage(struct cell *cell)
+{
+	const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
+	struct gstage_alloc alloc = { gstage_alloc_page, gstage_free_page, gstage_phys_to_virt,
+				      NULL };
+	uint64_t root = pool_alloc(&hv.pool, GSTAGE_ROOT_SIZE / HV_PAGE_SIZE,
+				   GSTAGE_ROOT_SIZE / HV_PAGE_SIZE);
+	int ret;
+
+	if (!root)
+		return -ENOMEM;
+	ret = gstage_init(&cell->gstage, hv.gstage_mode, (void *)(uintptr_t)root, root, &alloc);
+	for (uint32_t i = 0; !ret && i < cell->desc->num_mem_regions; i++) {
+		ret = gstage_map(&cell->gstage, r[i].virt_start, r[i].phys_start, r[i].size,
+				 gstage_flags(r[i].flags));
+		if (ret)
+			hv_printk("bulkhead: cell '%s' region %u [0x%lx, +0x%lx): %s\n", cell->name,
+				  i, (unsigned long)r[i].virt_start, (unsigned long)r[i].size,
+				  gstage_strerror(ret));
+	}
+	if (!ret)
+		ret = gstage_hgatp(&cell->gstage, cell->vmid, &cell->hgatp);
+	if (ret) {
+		gstage_destroy(&cell->gstage);
+		pool_free(&hv.pool, root, GSTAGE_ROOT_SIZE / HV_PAGE_SIZE);
+		return ret == GSTAGE_ERR_NOMEM ? -ENOMEM : -EINVAL;
+	}
+	return 0;
+}
+
+static int cell_init_vplic(struct cell *cell)
+{
+	uint64_t mask[VPLIC_CONTEXT_WORDS] = { 0 };
+	unsigned int num_contexts = 0;
+	uint64_t page = pool_alloc(&hv.pool, vplic_pages(), 1);
+
+	if (!page)
+		return -ENOMEM;
+	for (unsigned int hart = 0; hart < BH_MAX_HARTS; hart++) {
+		uint32_t ctx = hv.config->platform.hart_plic_context[hart];
+
+		if (!bh_config_cpu_set_has(cell->cpu_set, hart) || ctx >= VPLIC_MAX_CONTEXTS)
+			continue;
+		mask[ctx / 64] |= 1ULL << (ctx % 64);
+		if (ctx + 1 > num_contexts)
+			num_contexts = ctx + 1;
+	}
+	cell->vplic = (struct vplic *)(uintptr_t)page;
+	if (vplic_init(cell->vplic, hv.plic_sources, num_contexts, mask, &hv_vplic_hooks, cell)) {
+		pool_free(&hv.pool, page, vplic_pages());
+		cell->vplic = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cell_init_root(struct cell *root, const struct bh_system_config *sys)
+{
+	int ret;
+
+	root->desc = &sys->root_cell;
+	memcpy(root->name, sys->root_cell.name, sizeof(root->name));
+	root->name[sizeof(root->name) - 1] = '\0';
+	root->cpu_set = sys->root_cell.cpu_set;
+	root->vmid = 1;
+	ret = cell_build_gstage(root);
+	if (ret)
+		return ret;
+	ret = cell_init_vplic(root);
+	if (ret) {
+		cell_destroy(root);
+		return ret;
+	}
+	plic_init_root(root);
+	return 0;
+}
+
+void cell_destroy(struct cell *cell)
+{
+	if (cell->vplic) {
+		pool_free(&hv.pool, (uint64_t)(uintptr_t)cell->vplic, vplic_pages());
+		cell->vplic = NULL;
+	}
+	if (cell->gstage.root) {
+		uint64_t root = cell->gstage.root_phys;
+
+		gstage_destroy(&cell->gstage);
+		gstage_fence_done(&cell->gstage);
+		pool_free(&hv.pool, root, GSTAGE_ROOT_SIZE / HV_PAGE_SIZE);
+		cell->gstage.root = NULL;
+	}
+}
+
+bool cell_gpa_is_ram(const struct cell *cell, uint64_t gpa, uint64_t len)
+{
+	const struct bh_mem_region *r = bh_config_region_by_guest(cell->desc, gpa, len);
+
+	return r && !(r->flags & BH_MEM_IO) && (r->flags & BH_MEM_READ);
+}

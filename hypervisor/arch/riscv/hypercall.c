@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Bulkhead's hypercalls (include/bulkhead/hypercall.h), for the root cell only. */
+#include <bulkhead/config_check.h>
+
+#include "arch/riscv/csr.h"
+#include "hv.h"
+#include "lib.h"
+#include "sbi.h"
+
+/* A buffer the root gave us: it must lie in the root's writable RAM. */
+static void *root_buffer(uint64_t gpa, uint64_t len)
+{
+	const struct bh_mem_region *r = bh_config_region_by_guest(hv.root.desc, gpa, len);
+
+	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_WRITE))
+		return NULL;
+	return (void *)(uintptr_t)(gpa - r->virt_start + r->phys_start);
+}
+
+static long get_info(uint64_t gpa)
+{
+	struct bh_hv_info *info = root_buffer(gpa, sizeof(*info));
+
+	if (!info)
+		return SBI_ERR_INVALID_ADDRESS;
+	memset(info, 0, sizeof(*info));
+	info->abi_version = BH_ABI_VERSION;
+	info->num_cells = hv.num_cells;
+	info->harts = hv.harts_active;
+	info->mem_total = hv.region_size;
+	info->mem_used = (hv.pool.base - hv.region_phys) + hv.pool.used * HV_PAGE_SIZE;
+	info->console_head = hv.console.head;
+	return SBI_SUCCESS;
+}
+
+static long get_cpu_stats(uint64_t hart, uint64_t gpa)
+{
+	struct bh_cpu_stats *stats = root_buffer(gpa, sizeof(*stats));
+
+	if (hart >= HV_MAX_HARTS || !hv.harts[hart].present)
+		return SBI_ERR_INVALID_PARAM;
+	if (!stats)
+		return SBI_ERR_INVALID_ADDRESS;
+	/* Another hart may be counting meanwhile: a torn read is only off by one. */
+	memcpy(stats, &hv.harts[hart].stats, sizeof(*stats));
+	return SBI_SUCCESS;
+}
+
+static long console_read(uint64_t gpa, uint64_t size, uint64_t pos)
+{
+	struct bh_console_chunk *chunk = root_buffer(gpa, size);
+
+	if (size < sizeof(*chunk))
+		return SBI_ERR_INVALID_PARAM;
+	if (!chunk)
+		return SBI_ERR_INVALID_ADDRESS;
+	spin_lock(&hv.console_lock);
+	chunk->length = console_ring_read(&hv.console, pos, (char *)(chunk + 1),
+					  size - sizeof(*chunk), &chunk->start);
+	chunk->head = hv.console.head;
+	spin_unlock(&hv.console_lock);
+	return SBI_SUCCESS;
+}
+
+void hypercall(struct hart *h)
+{
+	uint64_t *a = &h->regs[10];
+	long err;
+
+	if (h->cell != &hv.root) {
+		a[0] = (uint64_t)SBI_ERR_DENIED;
+		return;
+	}
+	switch (h->regs[16]) {
+	case BH_HC_DISABLE:
+		if (a[0] & 3) {
+			err = SBI_ERR_INVALID_ADDRESS;
+			break;
+		}
+		hart_leave(h, a[0]);
+	case BH_HC_GET_INFO:
+		err = get_info(a[0]);
+		break;
+	case BH_HC_CPU_STATS:
+		err = get_cpu_stats(a[0], a[1]);
+		break;
+	case BH_HC_CONSOLE_READ:
+		err = console_read(a[0], a[1], a[2]);
+		break;
+	default:
+		err = SBI_ERR_NOT_SUPPORTED;
+		break;
+	}
+	a[0] = (uint64_t)err;
+	a[1] = 0;
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-page faults. An access to the PLIC window is decoded (from htinst
+ * when the hart provides it, else by fetching the instruction with HLVX) and
+ * emulated by the cell's vPLIC; an access anywhere else outside the cell's
+ * memory gets an access fault injected, never a hang.
+ */
+#include "arch/riscv/csr.h"
+#include "hv.h"
+#include "insn_decode.h"
+
+/* Fetch the guest's instruction at its sepc; false if the fetch faulted. */
+static bool fetch_guest_insn(struct hart *h, uint32_t *insn)
+{
+	unsigned long lo, hi = 0;
+
+	h->fixup_hit = false;
+	lo = guest_fetch_halfword(h->sepc);
+	if (!h->fixup_hit && (lo & 3) == 3)
+		hi = guest_fetch_halfword(h->sepc + 2);
+	if (h->fixup_hit)
+		return false;
+	*insn = (uint32_t)(lo | (hi << 16));
+	return true;
+}
+
+static int decode_access(struct hart *h, struct insn_mmio *acc)
+{
+	uint32_t insn;
+	int ret = insn_decode_transformed(csr_read(CSR_HTINST), acc);
+
+	if (ret != INSN_ENOINFO)
+		return ret;
+	if (!fetch_guest_insn(h, &insn))
+		return INSN_ENOINFO;
+	return insn_decode_raw(insn, acc);
+}
+
+static unsigned long access_fault_for(unsigned long cause)
+{
+	switch (cause) {
+	case CAUSE_FETCH_GUEST_PAGE_FAULT:
+		return CAUSE_FETCH_ACCESS;
+	case CAUSE_LOAD_GUEST_PAGE_FAULT:
+		return CAUSE_LOAD_ACCESS;
+	default:
+		return CAUSE_STORE_ACCESS;
+	}
+}
+
+static int emulate_plic(struct hart *h, uint64_t offset, const struct insn_mmio *acc)
+{
+	struct cell *cell = h->cell;
+	unsigned int violation = 0;
+	uint32_t value = 0;
+	int ret;
+
+	spin_lock(&cell->lock);
+	if (acc->is_store)
+		ret = vplic_mmio_write(cell->vplic, offset, acc->width,
+				       (uint32_t)insn_store_value(acc, h->regs[acc->reg]),
+				       &violation);
+	else
+		ret = vplic_mmio_read(cell->vplic, offset, acc->width, &value);
+	spin_unlock(&cell->lock);
+	if (ret == VPLIC_EVIOLATION) {
+		/* The root may not touch lines it gave away; its write to them is dropped. */
+		hv_printk("bulkhead: cell '%s' wrote to PLIC line %u it does not own\n",
+			  cell->name, violation);
+		ret = VPLIC_OK;
+	}
+	if (ret == VPLIC_OK && !acc->is_store && acc->reg != 0)
+		h->regs[acc->reg] = insn_load_value(acc, value);
+	return ret;
+}
+
+void mmio_guest_page_fault(struct hart *h, unsigned long cause)
+{
+	uint64_t gpa = (csr_read(CSR_HTVAL) << 2) | (csr_read(CSR_STVAL) & 3);
+	unsigned long stval = csr_read(CSR_STVAL);
+	const struct bh_system_config *sys = hv.config;
+	struct insn_mmio acc;
+
+	if (cause != CAUSE_FETCH_GUEST_PAGE_FAULT && gpa >= sys->platform.plic_base &&
+	    gpa - sys->platform.plic_base < sys->platform.plic_size) {
+		count_exit(h, BH_EXIT_MMIO);
+		if (decode_access(h, &acc) == 0 &&
+		    emulate_plic(h, gpa - sys->platform.plic_base, &acc) == VPLIC_OK) {
+			h->sepc += acc.length;
+			return;
+		}
+	} else {
+		count_exit(h, BH_EXIT_GUEST_FAULT);
+	}
+	inject_exception(h, access_fault_for(cause), stval);
+}

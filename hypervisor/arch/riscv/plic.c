@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The physical PLIC, which only the hypervisor touches once it runs. Each
+ * line is routed as its owner's vPLIC says (priority and enables mirrored);
+ * thresholds stay 0 because the vPLIC applies the guest's.
+ */
+#include "arch/riscv/csr.h"
+#include "hv.h"
+
+#define PLIC_PRIORITY(s)   (hv.plic_base + 4UL * (s))
+#define PLIC_ENABLE(c, w)  (hv.plic_base + 0x2000UL + 0x80UL * (c) + 4UL * (w))
+#define PLIC_THRESHOLD(c)  (hv.plic_base + 0x200000UL + 0x1000UL * (c))
+#define PLIC_CLAIM(c)	   (PLIC_THRESHOLD(c) + 4)
+
+static inline uint32_t mmio_read32(uint64_t addr)
+{
+	return *(volatile uint32_t *)(uintptr_t)addr;
+}
+
+static inline void mmio_write32(uint64_t addr, uint32_t value)
+{
+	*(volatile uint32_t *)(uintptr_t)addr = value;
+}
+
+static bool context_of_cell(const struct cell *cell, unsigned int ctx)
+{
+	int hart = hv.context_hart[ctx];
+
+	return hart >= 0 && bh_config_cpu_set_has(cell->cpu_set, (unsigned int)hart);
+}
+
+void plic_mirror_line(struct cell *cell, unsigned int source)
+{
+	uint64_t enabled[VPLIC_CONTEXT_WORDS];
+
+	if (source == 0 || source >= hv.plic_sources)
+		return;
+	vplic_line_enabled_contexts(cell->vplic, source, enabled);
+	mmio_write32(PLIC_PRIORITY(source), vplic_line_priority(cell->vplic, source));
+	spin_lock(&hv.plic_lock);
+	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++) {
+		uint64_t addr;
+		uint32_t word, bit = 1U << (source % 32);
+
+		if (hv.context_hart[ctx] < 0)
+			continue;
+		addr = PLIC_ENABLE(ctx, source / 32);
+		word = mmio_read32(addr);
+		/* Only the owner's harts may take the line. */
+		if (context_of_cell(cell, ctx) && ((enabled[ctx / 64] >> (ctx % 64)) & 1))
+			word |= bit;
+		else
+			word &= ~bit;
+		mmio_write32(addr, word);
+	}
+	spin_unlock(&hv.plic_lock);
+}
+
+/*
+ * Take over what Linux programmed: each of the root's lines moves into its
+ * vPLIC with the priority and enables it has now. Acquiring a line re-mirrors
+ * it, so its physical state is read first.
+ */
+void plic_init_root(struct cell *root)
+{
+	for (unsigned int s = 1; s < hv.plic_sources; s++) {
+		uint64_t enabled[VPLIC_CONTEXT_WORDS] = { 0 };
+		uint32_t priority, bit = 1U << (s % 32);
+
+		if (!bh_config_irq_owned(root->desc, s))
+			continue;
+		priority = mmio_read32(PLIC_PRIORITY(s));
+		for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
+			if (context_of_cell(root, ctx) &&
+			    (mmio_read32(PLIC_ENABLE(ctx, s / 32)) & bit))
+				enabled[ctx / 64] |= 1ULL << (ctx % 64);
+
+		vplic_acquire_line(root->vplic, s, true);
+		hv.line_owner[s] = root;
+		vplic_write_priority(root->vplic, s, priority, NULL);
+		for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
+			if ((enabled[ctx / 64] >> (ctx % 64)) & 1)
+				vplic_write_enable(root->vplic, ctx, s / 32,
+						   vplic_read_enable(root->vplic, ctx, s / 32) | bit,
+						   NULL);
+	}
+	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++) {
+		if (!context_of_cell(root, ctx))
+			continue;
+		vplic_write_threshold(root->vplic, ctx, mmio_read32(PLIC_THRESHOLD(ctx)));
+		mmio_write32(PLIC_THRESHOLD(ctx), 0);
+	}
+}
+
+/* Disable: Linux gets the PLIC back as its vPLIC had it. */
+void plic_restore_root(struct cell *root)
+{
+	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
+		if (context_of_cell(root, ctx))
+			mmio_write32(PLIC_THRESHOLD(ctx), root->vplic->threshold[ctx]);
+	/* Lines the guest had not completed are completed physically (hw_complete). */
+	for (unsigned int s = 1; s < hv.plic_sources; s++) {
+		if (hv.line_owner[s] != root)
+			continue;
+		vplic_release_line(root->vplic, s);
+		hv.line_owner[s] = NULL;
+	}
+}
+
+void plic_complete(unsigned int source)
+{
+	mmio_write32(PLIC_CLAIM(hv.claimed_context[source]), source);
+}
+
+/* A PLIC interrupt at HS: claim it here, hand it to its owner's vPLIC. */
+void plic_handle_irq(struct hart *h)
+{
+	uint32_t source;
+
+	while ((source = mmio_read32(PLIC_CLAIM(h->plic_context))) != 0) {
+		struct cell *owner = source < BH_MAX_IRQS ? hv.line_owner[source] : NULL;
+
+		if (!owner) {
+			/* Nobody's line: keep it from firing again. */
+			mmio_write32(PLIC_CLAIM(h->plic_context), source);
+			hv_printk("bulkhead: interrupt of unowned line %u masked\n", source);
+			mmio_write32(PLIC_PRIORITY(source), 0);
+			continue;
+		}
+		hv.claimed_context[source] = (uint16_t)h->plic_context;
+		spin_lock(&owner->lock);
+		vplic_set_pending(owner->vplic, source);
+		spin_unlock(&owner->lock);
+	}
+}

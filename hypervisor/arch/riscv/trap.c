@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Every exit from a guest arrives here (from trap.S) and is dispatched by cause. */
+#include "arch/riscv/csr.h"
+#include "hv.h"
+#include "sbi.h"
+
+void hart_resume(struct hart *h) __attribute__((noreturn));
+void guest_fetch_halfword_insn(void);
+void guest_sbi_call(struct hart *h);
+
+static void handle_interrupt(struct hart *h, unsigned long irq)
+{
+	switch (irq) {
+	case IRQ_S_EXT:
+		count_exit(h, BH_EXIT_IRQ_EXTERNAL);
+		plic_handle_irq(h);
+		break;
+	case IRQ_S_SOFT:
+		count_exit(h, BH_EXIT_IRQ_SOFTWARE);
+		csr_clear(CSR_SIP, SIP_SSIP);
+		hart_handle_mailbox(h);
+		break;
+	case IRQ_S_TIMER:
+		/* The hypervisor sets no timer of its own; keep it that way. */
+		count_exit(h, BH_EXIT_IRQ_TIMER);
+		csr_write(CSR_STIMECMP, ~0UL);
+		break;
+	default:
+		count_exit(h, BH_EXIT_OTHER);
+		hv_printk("bulkhead: hart %lu: unexpected interrupt %lu\n", (unsigned long)h->id,
+			  irq);
+		break;
+	}
+}
+
+struct hart *hv_trap(struct hart *h)
+{
+	unsigned long cause = csr_read(CSR_SCAUSE);
+
+	h->sepc = csr_read(CSR_SEPC);
+	h->sstatus = csr_read(CSR_SSTATUS);
+	h->hstatus = csr_read(CSR_HSTATUS);
+
+	if (cause & CAUSE_IRQ_FLAG) {
+		handle_interrupt(h, cause & ~CAUSE_IRQ_FLAG);
+	} else {
+		switch (cause) {
+		case CAUSE_VS_ECALL:
+			guest_sbi_call(h);
+			break;
+		case CAUSE_FETCH_GUEST_PAGE_FAULT:
+		case CAUSE_LOAD_GUEST_PAGE_FAULT:
+		case CAUSE_STORE_GUEST_PAGE_FAULT:
+			mmio_guest_page_fault(h, cause);
+			break;
+		case CAUSE_VIRTUAL_INSN:
+			count_exit(h, BH_EXIT_VIRTUAL_INSN);
+			inject_exception(h, CAUSE_ILLEGAL_INSN, csr_read(CSR_STVAL));
+			break;
+		default:
+			/* Whatever else the guest did wrong is its own exception. */
+			count_exit(h, BH_EXIT_OTHER);
+			inject_exception(h, cause, csr_read(CSR_STVAL));
+			break;
+		}
+	}
+	hart_resume(h);
+}
+
+struct internal_frame {
+	uint64_t regs[32];
+};
+
+void hv_internal_trap(struct internal_frame *f);
+void hv_internal_trap(struct internal_frame *f)
+{
+	struct hart *h = this_hart();
+	unsigned long sepc = csr_read(CSR_SEPC);
+
+	(void)f;
+	if (sepc == (uintptr_t)guest_fetch_halfword_insn) {
+		h->fixup_hit = true;
+		csr_write(CSR_SEPC, sepc + 4);
+		return;
+	}
+	hv_printk("bulkhead: hypervisor fault on hart %lu: scause 0x%lx sepc 0x%lx stval 0x%lx; "
+		  "hart stopped\n",
+		  (unsigned long)h->id, csr_read(CSR_SCAUSE), sepc, csr_read(CSR_STVAL));
+	for (;;)
+		__asm__ __volatile__("wfi");
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SBI HSM. The hypervisor keeps the harts: a stopped hart is parked in the
+ * hypervisor, not in the firmware, so it can only be started again by its
+ * own cell.
+ */
+#include "sbi.h"
+
+static bool hart_in_cell(const struct sbi_caller *c, unsigned long hart)
+{
+	return hart < 64 && ((c->cell_harts >> hart) & 1);
+}
+
+static bool is_default_suspend_type(uint32_t type)
+{
+	return type == SBI_HSM_SUSPEND_DEFAULT_RETENTIVE ||
+	       type == SBI_HSM_SUSPEND_DEFAULT_NON_RETENTIVE;
+}
+
+struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a,
+			   enum sbi_action *action)
+{
+	switch (fid) {
+	case SBI_HSM_HART_START:
+		if (!hart_in_cell(c, a[0]))
+			return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+		return (struct sbiret){ sbi_arch_hart_start(c, a[0], a[1], a[2]), 0 };
+	case SBI_HSM_HART_STOP:
+		*action = SBI_ACTION_STOP_HART;
+		return (struct sbiret){ SBI_SUCCESS, 0 };
+	case SBI_HSM_HART_GET_STATUS:
+		if (!hart_in_cell(c, a[0]))
+			return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+		return (struct sbiret){ SBI_SUCCESS, sbi_arch_hart_status(c, a[0]) };
+	case SBI_HSM_HART_SUSPEND:
+		/*
+		 * No suspend states are offered: guests idle with wfi. The spec
+		 * still wants reserved and unimplemented platform types told
+		 * apart from the two default ones.
+		 */
+		if (is_default_suspend_type((uint32_t)a[0]))
+			return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
+		return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+	default:
+		return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
+	}
+}

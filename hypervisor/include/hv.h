@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The hypervisor's state: harts, cells and the machine (arch/riscv). */
+#ifndef BULKHEAD_HV_H
+#define BULKHEAD_HV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bulkhead/config.h>
+#include <bulkhead/hypercall.h>
+
+#include "console_ring.h"
+#include "gstage.h"
+#include "pool.h"
+#include "spinlock.h"
+#include "vplic.h"
+
+#define HV_MAX_HARTS  BH_MAX_HARTS
+#define HV_STACK_SIZE 0x4000
+#define HV_PAGE_SIZE  0x1000UL
+
+/* HSM states, as SBI numbers them. */
+enum hart_state {
+	HART_STARTED = 0,
+	HART_STOPPED = 1,
+	HART_START_PENDING = 2,
+};
+
+/* Requests one hart leaves in another's mailbox before it sends an IPI. */
+#define MSG_VSSIP (1U << 0) /* raise the guest's software interrupt */
+#define MSG_VSEIP (1U << 1) /* re-read the guest's external interrupt level */
+#define MSG_START (1U << 2) /* a parked hart: start the guest at start_addr */
+
+/* Offsets the assembly uses: keep in step with struct hart. */
+#define HART_REGS_OFFSET	0
+#define HART_STACK_TOP_OFFSET	256
+
+struct cell {
+	char name[BH_CELL_NAME_LEN];
+	uint64_t cpu_set;
+	unsigned int vmid;
+	uint64_t hgatp;
+	struct gstage_table gstage;
+	spinlock_t lock; /* the vPLIC and the harts' HSM states */
+	struct vplic *vplic;
+	const struct bh_cell_desc *desc;
+};
+
+struct hart {
+	uint64_t regs[32];	/* the guest's x0..x31, saved at every exit */
+	uint64_t stack_top;	/* the hypervisor's stack for this hart */
+	uint64_t id;
+	struct cell *cell;
+	bool present;
+	volatile uint32_t state;	/* enum hart_state */
+	volatile uint32_t mailbox;	/* MSG_* bits, set by other harts */
+	uint64_t start_addr, start_arg;
+	unsigned int plic_context;	/* physical S-mode context */
+	/* The trap's sepc, sstatus and hstatus: handlers change these, not the CSRs. */
+	uint64_t sepc, sstatus, hstatus;
+	/* Set when a guest-memory access by the hypervisor faulted. */
+	bool fixup_hit;
+	struct bh_cpu_stats stats;
+};
+
+struct hypervisor {
+	spinlock_t lock;
+	const struct bh_system_config *config;
+	uint64_t region_phys, region_size, image_end;
+	struct page_pool pool;
+	unsigned int gstage_mode;
+	struct cell root;
+	struct hart harts[HV_MAX_HARTS];
+	uint64_t harts_active;		/* harts the hypervisor runs now */
+	unsigned int num_cells;
+	uint64_t plic_base;
+	unsigned int plic_sources;
+	/* PLIC context of each hart's S-mode, and back. */
+	int context_hart[VPLIC_MAX_CONTEXTS];
+	/* Where the hypervisor claimed each line, to complete it there. */
+	uint16_t claimed_context[BH_MAX_IRQS];
+	spinlock_t plic_lock;	/* read-modify-write of physical enable words */
+	struct cell *line_owner[BH_MAX_IRQS];
+	spinlock_t console_lock;
+	struct console_ring console;
+};
+
+extern struct hypervisor hv;
+
+static inline struct hart *this_hart(void)
+{
+	struct hart *h;
+
+	__asm__ __volatile__("mv %0, tp" : "=r"(h));
+	return h;
+}
+
+/* console.c */
+void hv_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_console_putc(char c);
+
+/* firmware calls (SBI to M-mode) */
+struct sbiret;
+void fw_send_ipi(uint64_t harts);
+void fw_putchar(char c);
+
+/* plic.c */
+void plic_init_root(struct cell *root);
+void plic_restore_root(struct cell *root);
+void plic_handle_irq(struct hart *h);
+void plic_mirror_line(struct cell *cell, unsigned int source);
+void plic_complete(unsigned int source);
+
+/* irqchip glue: hooks of the cells' vPLICs */
+extern const struct vplic_hooks hv_vplic_hooks;
+void hart_update_vseip(struct hart *h);
+
+/* mailbox.c */
+void hart_post(struct hart *target, uint32_t msg);
+void hart_handle_mailbox(struct hart *h);
+
+/* trap.c, mmio.c, inject.c */
+struct hart *hv_trap(struct hart *h);
+void mmio_guest_page_fault(struct hart *h, unsigned long cause);
+void inject_exception(struct hart *h, unsigned long cause, unsigned long tval);
+void hypercall(struct hart *h);
+
+/* cell.c */
+int cell_init_root(struct cell *root, const struct bh_system_config *sys);
+void cell_destroy(struct cell *cell);
+bool cell_gpa_is_ram(const struct cell *cell, uint64_t gpa, uint64_t len);
+
+/* entry/exit and fences (asm) */
+void hfence_gvma_all(void);
+void hfence_vvma_all(void);
+unsigned long guest_fetch_halfword(unsigned long vaddr);
+void hv_trap_vector(void);
+void hv_resume_guest(struct hart *h) __attribute__((noreturn));
+void hv_return_native(struct hart *h, uint64_t landing, uint64_t satp)
+	__attribute__((noreturn));
+
+/* hsm.c */
+void hart_park(struct hart *h) __attribute__((noreturn));
+
+/* stats */
+static inline void count_exit(struct hart *h, enum bh_exit_reason reason)
+{
+	h->stats.exits[reason]++;
+	h->stats.exits_total++;
+}
+
+/* leave.c */
+void hart_leave(struct hart *h, uint64_t landing) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The interface between the Bulkhead driver and the hypervisor: how a hart
+ * enters the hypervisor (enable), and the hypercalls the root cell makes
+ * afterwards (SBI calls of a firmware-specific extension).
+ * Compiled into the Linux module, the hypervisor and host tools.
+ */
+#ifndef BULKHEAD_HYPERCALL_H
+#define BULKHEAD_HYPERCALL_H
+
+/* Bumped on any change of this file's structures or call numbers. */
+#define BH_ABI_VERSION 1
+
+#ifndef __ASSEMBLER__
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+/*
+ * Enable: every online hart runs the driver's trampoline with interrupts off.
+ * The trampoline sets stvec to the hypervisor's entry (physical) and turns
+ * translation off; the fetch of its next instruction faults into the
+ * hypervisor in HS-mode with translation off, sepc holding the address where
+ * Linux goes on (as a guest, in VS-mode). Registers on entry:
+ *   a0 = hart id, a1 = physical address of this hart's struct bh_enter_args.
+ * On success the hart returns to sepc in VS-mode with args->result = 0; on
+ * failure it returns in HS-mode to args->native_return with Linux's satp and
+ * args->result < 0 (a negative errno value).
+ */
+struct bh_enter_args {
+	uint64_t hart_id;
+	uint64_t region_phys;	 /* hypervisor region base: the image is loaded here */
+	uint64_t region_size;
+	uint64_t config_phys;	 /* the system config, copied into the region */
+	uint64_t config_size;
+	uint64_t linux_stvec;	 /* restored when the hart returns natively */
+	uint64_t linux_satp;
+	uint64_t native_return;	 /* virtual address, 4-byte aligned */
+	uint64_t num_harts;	 /* harts taking part in this enable */
+	int64_t result;		 /* written by the hypervisor */
+	uint64_t reserved[6];
+};
+
+/* Hypercalls: ecall with a7 = BH_HC_EXT, a6 = function, a0..a5 = arguments. */
+#define BH_HC_EXT 0x0A42484BUL /* in the SBI firmware-specific range: 0x0A, "BHK" */
+
+enum bh_hypercall {
+	/*
+	 * Leave the hypervisor on this hart: a0 = virtual address (4-byte
+	 * aligned) where the hart goes on natively, in HS-mode with the guest's
+	 * satp. The last hart to leave frees the hypervisor.
+	 */
+	BH_HC_DISABLE = 0,
+	/* a0 = guest-physical address of a struct bh_hv_info to fill. */
+	BH_HC_GET_INFO = 1,
+	/* a0 = hart id, a1 = guest-physical address of a struct bh_cpu_stats to fill. */
+	BH_HC_CPU_STATS = 2,
+	/*
+	 * a0 = guest-physical buffer, a1 = its size, a2 = read position. Fills
+	 * a struct bh_console_chunk header followed by up to size - header
+	 * bytes of the hypervisor console from that position on.
+	 */
+	BH_HC_CONSOLE_READ = 3,
+};
+
+struct bh_hv_info {
+	uint32_t abi_version;
+	uint32_t num_cells;
+	uint64_t harts;		/* bitmap of the harts the hypervisor runs on */
+	uint64_t mem_total;	/* bytes of the hypervisor region */
+	uint64_t mem_used;	/* bytes of it in use: image + allocations */
+	uint64_t console_head;	/* total bytes ever written to the console */
+	uint64_t reserved[3];
+};
+
+/* Why a hart left the guest for the hypervisor. Names for sysfs: bh_exit_names. */
+enum bh_exit_reason {
+	BH_EXIT_IRQ_TIMER,	/* supervisor timer interrupt at HS */
+	BH_EXIT_IRQ_SOFTWARE,	/* supervisor software interrupt (IPI) at HS */
+	BH_EXIT_IRQ_EXTERNAL,	/* PLIC interrupt at HS */
+	BH_EXIT_SBI_TIME,
+	BH_EXIT_SBI_IPI,
+	BH_EXIT_SBI_RFENCE,
+	BH_EXIT_SBI_HSM,
+	BH_EXIT_SBI_CONSOLE,	/* DBCN and legacy console calls */
+	BH_EXIT_SBI_OTHER,	/* BASE, SRST, legacy calls, unknown extensions */
+	BH_EXIT_HYPERCALL,
+	BH_EXIT_MMIO,		/* emulated device access (the PLIC window) */
+	BH_EXIT_GUEST_FAULT,	/* access outside the cell's memory: fault injected */
+	BH_EXIT_VIRTUAL_INSN,
+	BH_EXIT_OTHER,
+	BH_EXIT_NUM
+};
+
+#define BH_EXIT_NAMES_INIT                                                                         \
+	{                                                                                          \
+		"irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ipi", "sbi_rfence", \
+			"sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",                \
+			"guest_fault", "virtual_insn", "other"                                     \
+	}
+
+struct bh_cpu_stats {
+	uint64_t exits[BH_EXIT_NUM];
+	uint64_t exits_total;
+};
+
+struct bh_console_chunk {
+	uint64_t start;	 /* position of the first byte copied (older bytes were overwritten) */
+	uint64_t length; /* bytes copied after this header */
+	uint64_t head;	 /* position after the newest byte */
+};
+
+#endif /* !__ASSEMBLER__ */
+#endif /* BULKHEAD_HYPERCALL_H */

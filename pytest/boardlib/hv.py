@@ -1,0 +1,68 @@
+"""Driving Bulkhead on a board: the module, hvctl, sysfs and /proc/interrupts."""
+import re
+
+SYSFS = "/sys/devices/bulkhead"
+MODULE = "/lib/modules/bulkhead/bulkhead.ko"
+SYSTEM_CELL = "/etc/bulkhead/system.cell"
+
+
+class Hypervisor:
+    def __init__(self, board):
+        self.board = board
+
+    def load_module(self):
+        if self.board.run(f"test -d {SYSFS}", check=False).returncode != 0:
+            self.board.sh(f"insmod {self.board.project_file(MODULE)}")
+
+    def hvctl(self, args, check=True, timeout=120):
+        return self.board.run(f"{self.board.project_file('/usr/sbin/hvctl')} {args}",
+                              check=check, timeout=timeout)
+
+    def enabled(self):
+        return self.board.read(f"{SYSFS}/enabled") == "1"
+
+    def enable(self, cell=None):
+        self.load_module()
+        self.hvctl(f"enable {cell or self.board.project_file(SYSTEM_CELL)}")
+        assert self.enabled()
+
+    def disable(self):
+        self.hvctl("disable")
+        assert not self.enabled()
+
+    def ensure_disabled(self):
+        self.load_module()
+        if self.enabled():
+            self.disable()
+
+    def ensure_enabled(self):
+        self.load_module()
+        if not self.enabled():
+            self.enable()
+
+    def mem_used(self):
+        return int(self.board.read(f"{SYSFS}/mem_used"))
+
+    def cells(self):
+        return self.board.sh(f"ls {SYSFS}/cells").split()
+
+    def stats(self, cell):
+        """{hart: {reason: count}} for one cell, read in one SSH round trip."""
+        out = self.board.sh(f"cd {SYSFS}/cells/{cell}/statistics && grep -r . .")
+        stats = {}
+        for line in out.splitlines():
+            m = re.match(r"\./cpu(\d+)/(\w+):(\d+)$", line)
+            if m:
+                stats.setdefault(int(m.group(1)), {})[m.group(2)] = int(m.group(3))
+        return stats
+
+
+def interrupts(board, action):
+    """[count per CPU] of the /proc/interrupts line whose last column is `action`."""
+    lines = board.read("/proc/interrupts").splitlines()
+    ncpu = len(lines[0].split())
+    for line in lines[1:]:
+        parts = line.split()
+        if parts and parts[-1] == action:
+            return [int(x) for x in parts[1:1 + ncpu]]
+    raise AssertionError(f"no '{action}' line in /proc/interrupts:\n" + "\n".join(lines))
