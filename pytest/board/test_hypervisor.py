@@ -9,7 +9,7 @@ import pytest
 from boardlib.hv import SYSFS, Hypervisor, interrupts
 
 HV_REGION = 0xbbe00000
-IMAGE_MAGIC = 0x494d4842  # "BHIM", the image header's first word, little-endian
+IMAGE_MAGIC = 0x4d494842  # "BHIM", the image header's first word, little-endian
 
 
 @pytest.fixture
@@ -57,16 +57,19 @@ def test_info_shows_enabled_and_growing_exit_counters(board, hv):
 @pytest.mark.slow
 def test_cpu_and_memory_workload_on_all_harts(board, hv):
     hv.ensure_enabled()
-    # Four jobs hash a 4 MiB tmpfs file 40 times each (about 30 s of TCG time together).
+    # One job per hart, 30 s each: copy a 4 MiB tmpfs file and hash the copy, over and over.
     script = ("dd if=/dev/zero of=/tmp/w.bin bs=1M count=4 2>/dev/null; "
-              "for j in 0 1 2 3; do (taskset -c $j sh -c 'i=0; while [ $i -lt 40 ]; do "
-              "cp /tmp/w.bin /tmp/w$j.bin; sha256sum /tmp/w$j.bin; i=$((i+1)); done' "
-              "> /tmp/out$j) & done; wait; cat /tmp/out0 /tmp/out1 /tmp/out2 /tmp/out3 | "
-              "sort | uniq -c; rm -f /tmp/w*.bin /tmp/out*")
+              "end=$(($(date +%s) + 30)); "
+              "for j in 0 1 2 3; do taskset -c $j sh -c \"while [ \\$(date +%s) -lt $end ]; do "
+              "cp /tmp/w.bin /tmp/w$j.bin; sha256sum /tmp/w$j.bin; done\" > /tmp/out$j & done; "
+              "wait; for j in 0 1 2 3; do sort /tmp/out$j | uniq -c; done; "
+              "rm -f /tmp/w*.bin /tmp/out*")
     out = board.sh(script, timeout=600)
     digest = hashlib.sha256(bytes(4 << 20)).hexdigest()
-    assert [line.split() for line in out.splitlines()] == \
-        [["40", digest, f"/tmp/w{j}.bin"] for j in range(4)]
+    rows = [line.split() for line in out.splitlines()]
+    # Every hart finished its job and every hash of every round was right.
+    assert [(d, f) for _, d, f in rows] == [(digest, f"/tmp/w{j}.bin") for j in range(4)], out
+    assert all(int(n) > 0 for n, _, _ in rows)
     assert hv.enabled()
 
 
@@ -102,26 +105,35 @@ def test_disable_gives_the_machine_back_and_enable_again(board, hv):
 def test_root_cannot_reach_hypervisor_memory(board, hv):
     hv.ensure_enabled()
     faults0 = sum(s["guest_fault"] for s in hv.stats("root").values())
-    r = board.run(f"devmem {HV_REGION:#x} 32", check=False)
-    assert r.returncode != 0, f"read hypervisor memory: {r.stdout}"
-    assert r.returncode in (128 + 7, 128 + 11), r  # SIGBUS or SIGSEGV: the injected fault
+    # In a subshell: a command killed by a signal would end the SSH session with 255.
+    out = board.sh(f"(devmem {HV_REGION:#x} 32); echo status=$?")
+    assert out.endswith("status=139"), f"hypervisor memory was readable: {out}"  # SIGSEGV
     assert hv.enabled()
     assert sum(s["guest_fault"] for s in hv.stats("root").values()) > faults0
     assert hv.hvctl("info").stdout.startswith("hypervisor: enabled")
 
 
+def meminfo(board):
+    board.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
+    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
+                                             re.M)}
+
+
 @pytest.mark.slow
 def test_twenty_enable_disable_cycles_leak_nothing(board, hv):
     hv.ensure_disabled()
+    # One cycle first: the first enable grows caches (slabs, firmware loader) once.
     hv.enable()
     used = hv.mem_used()
     hv.disable()
-    board.sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; true")
-    free0 = int(re.search(r"MemFree:\s+(\d+)", board.read("/proc/meminfo")).group(1))
+    before = meminfo(board)
     for cycle in range(20):
         hv.enable()
         assert hv.mem_used() == used, f"cycle {cycle}: hypervisor memory use grew"
         hv.disable()
-    free1 = int(re.search(r"MemFree:\s+(\d+)", board.read("/proc/meminfo")).group(1))
-    # Page cache and slab move a little on their own; a leak per cycle would add up.
-    assert free0 - free1 < 512, f"MemFree fell by {free0 - free1} kB over 20 cycles"
+    after = meminfo(board)
+    # kmalloc and vmalloc leaks show exactly; MemFree also moves with the page
+    # allocator's own caches, so it only has to stay within 2 MiB.
+    assert after["VmallocUsed"] == before["VmallocUsed"]
+    assert after["SUnreclaim"] - before["SUnreclaim"] < 128, (before, after)
+    assert before["MemFree"] - after["MemFree"] < 2048, (before, after)

@@ -72,7 +72,7 @@ class QemuBoard:
                 what = f"QEMU exited before the board's shell answered SSH ({e})"
             else:
                 what = (f"the board did not reach its shell (SSH on 127.0.0.1:{port}) "
-                        f"within {waited:.0f} s")
+                        f"within {self.boot_timeout:g} s (gave up after {waited:.0f} s)")
             raise BootFailed(f"{what}\nconsole log: {self.console_path}\n"
                              f"--- last console lines ---\n{tail(self.console_path)}") from None
         return self

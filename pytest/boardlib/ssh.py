@@ -26,7 +26,8 @@ class SshTarget:
         args = ["ssh", "-p", str(self.port),
                 "-o", "BatchMode=yes",
                 "-o", f"ConnectTimeout={connect_timeout}",
-                "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=6",
+                # A board busy on all harts under TCG answers keep-alives late.
+                "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=24",
                 "-o", "LogLevel=ERROR"]
         if self.key:
             # A throw-away board key: the QEMU board makes a new host key every boot.
@@ -38,7 +39,7 @@ class SshTarget:
                      "-o", "ControlPersist=120"]
         return args + [f"{self.user}@{self.host}"]
 
-    def run(self, cmd, timeout=60, check=True, input=None, connect_timeout=10):
+    def run(self, cmd, timeout=60, check=True, input=None, connect_timeout=10, _retried=False):
         """Run a shell command on the board; raise CommandFailed on non-zero exit if check."""
         try:
             p = subprocess.run(self._base_args(connect_timeout) + ["--", cmd],
@@ -49,6 +50,12 @@ class SshTarget:
                 f"board {self.name}: command did not finish within {timeout} s: {cmd}\n"
                 f"partial output: {e.stdout!r}") from None
         r = Result(p.returncode, p.stdout, p.stderr)
+        if r.returncode == 255 and not r.stdout and self.control_dir and not _retried:
+            # The shared connection may have just gone away (persist timeout, a
+            # reset); a session that failed without any output most likely never
+            # started, so it is tried once more on a new connection.
+            self.close()
+            return self.run(cmd, timeout, check, input, connect_timeout, _retried=True)
         if r.returncode == 255:
             raise BoardUnreachable(f"board {self.name} does not answer SSH: {r.stderr.strip()}")
         if check and r.returncode != 0:
