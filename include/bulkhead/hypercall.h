@@ -63,6 +63,36 @@ enum bh_hypercall {
 	 * bytes of the hypervisor console from that position on.
 	 */
 	BH_HC_CONSOLE_READ = 3,
+	/*
+	 * Cells. CREATE: a0 = guest-physical address of a cell config (struct
+	 * bh_cell_desc + regions), a1 = its size; the cell's harts must be
+	 * stopped (offline in Linux) and belong to the root. Returns the new
+	 * cell's id in a1. The others take a0 = cell id.
+	 */
+	BH_HC_CELL_CREATE = 4,
+	BH_HC_CELL_START = 5,    /* the cell's first hart starts at its entry */
+	BH_HC_CELL_SHUTDOWN = 6, /* stop all its harts; it may be loaded and started again */
+	BH_HC_CELL_DESTROY = 7,  /* memory, lines and (stopped) harts go back to the root */
+	/* a0 = cell id, a1 = guest-physical address of a struct bh_cell_status to fill. */
+	BH_HC_CELL_STATUS = 8,
+	/* a0 = cell id, a1 = buffer, a2 = size, a3 = position: like BH_HC_CONSOLE_READ. */
+	BH_HC_CELL_CONSOLE_READ = 9,
+};
+
+enum bh_cell_state {
+	BH_CELL_STOPPED = 0,	/* created (and maybe loaded), not started */
+	BH_CELL_RUNNING = 1,
+	BH_CELL_SHUT_DOWN = 2,	/* shut down by the root, or by itself through SBI SRST */
+	BH_CELL_FAILED = 3,	/* stopped by the hypervisor: see reason */
+};
+
+#define BH_CELL_STATE_NAMES_INIT { "stopped", "running", "shut down", "failed" }
+
+struct bh_cell_status {
+	uint32_t state;		/* enum bh_cell_state */
+	uint32_t reserved;
+	uint64_t cpu_set;
+	char reason[128];	/* why it failed, NUL-terminated; empty otherwise */
 };
 
 struct bh_hv_info {

@@ -26,9 +26,50 @@ struct bh_ioctl_console {
 	uint64_t skipped;	/* out: bytes lost because they were overwritten before this read */
 };
 
+/* Cells are named by the name in their config (at most 31 characters). */
+struct bh_ioctl_cell_create {
+	uint64_t config_ptr;	/* user address of the cell config */
+	uint64_t config_size;
+	uint64_t err_ptr;	/* user buffer for a message naming what was wrong, or 0 */
+	uint64_t err_size;
+};
+
+struct bh_ioctl_cell {
+	char name[32];
+	uint64_t err_ptr;
+	uint64_t err_size;
+};
+
+struct bh_ioctl_cell_load {
+	char name[32];
+	uint64_t image_ptr;	/* user address of the bytes to load */
+	uint64_t image_size;
+	/* guest-physical address in the cell, inside a loadable region; BH_LOAD_AT_ENTRY: its entry */
+	uint64_t address;
+	uint64_t err_ptr;
+	uint64_t err_size;
+};
+
+struct bh_ioctl_cell_console {
+	char name[32];
+	uint64_t buf_ptr;
+	uint64_t buf_size;
+	uint64_t pos;		/* in/out, as struct bh_ioctl_console */
+	uint64_t length;
+	uint64_t skipped;
+};
+
+#define BH_LOAD_AT_ENTRY (~(uint64_t)0)
+
 #define BH_IOCTL_MAGIC	 0xB4
 #define BH_IOCTL_ENABLE	 _IOW(BH_IOCTL_MAGIC, 0, struct bh_ioctl_enable)
 #define BH_IOCTL_DISABLE _IO(BH_IOCTL_MAGIC, 1)
 #define BH_IOCTL_CONSOLE _IOWR(BH_IOCTL_MAGIC, 2, struct bh_ioctl_console)
+#define BH_IOCTL_CELL_CREATE   _IOW(BH_IOCTL_MAGIC, 3, struct bh_ioctl_cell_create)
+#define BH_IOCTL_CELL_LOAD     _IOW(BH_IOCTL_MAGIC, 4, struct bh_ioctl_cell_load)
+#define BH_IOCTL_CELL_START    _IOW(BH_IOCTL_MAGIC, 5, struct bh_ioctl_cell)
+#define BH_IOCTL_CELL_SHUTDOWN _IOW(BH_IOCTL_MAGIC, 6, struct bh_ioctl_cell)
+#define BH_IOCTL_CELL_DESTROY  _IOW(BH_IOCTL_MAGIC, 7, struct bh_ioctl_cell)
+#define BH_IOCTL_CELL_CONSOLE  _IOWR(BH_IOCTL_MAGIC, 8, struct bh_ioctl_cell_console)
 
 #endif /* BULKHEAD_UAPI_H */
