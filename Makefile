@@ -132,7 +132,7 @@ $(DTB): scripts/make-dtb.sh scripts/board.env | check-deps
 	scripts/make-dtb.sh $@
 
 run: all
-	scripts/qemu-board.sh --build $(BUILD) --ssh-port $(SSH_PORT)
+	scripts/qemu-board.sh --build $(BUILD) --ssh-port $(SSH_PORT) --append "bulkhead.enable=1"
 
 # ---------------------------------------------------------------- host-side code
 host: $(HOST_LIB)

@@ -137,3 +137,12 @@ def test_twenty_enable_disable_cycles_leak_nothing(board, hv):
     assert after["VmallocUsed"] == before["VmallocUsed"]
     assert after["SUnreclaim"] - before["SUnreclaim"] < 128, (before, after)
     assert before["MemFree"] - after["MemFree"] < 2048, (before, after)
+
+
+def test_hypervisor_console_in_ring_and_on_serial(board, hv):
+    hv.ensure_disabled()
+    hv.enable()
+    ring = hv.hvctl("console").stdout
+    assert re.search(r"^bulkhead: hypervisor on harts 0xf, root cell 'root'", ring, re.M), ring
+    if board.qemu is not None:
+        assert "bulkhead: hypervisor on harts 0xf" in board.console_text()

@@ -53,9 +53,10 @@ def test_make_run_gives_a_shell_and_ctrl_a_x_quits():
     term = Terminal(["make", "--no-print-directory", "run", f"BUILD={BUILD}",
                      f"SSH_PORT={free_tcp_port()}"], cwd=ROOT)
     try:
-        term.expect("bulkhead:/# ", timeout=120)
-        term.send(b"echo shell-$((6*7))\r")
-        term.expect("shell-42", timeout=20)
+        term.expect("bulkhead: hypervisor enabled; Linux now runs as the root cell", timeout=120)
+        term.expect("bulkhead:/# ", timeout=60)
+        term.send(b"echo shell-$((6*7)) enabled=$(cat /sys/devices/bulkhead/enabled)\r")
+        term.expect("shell-42 enabled=1", timeout=20)
         term.send(b"\x01x")
         term.expect("QEMU: Terminated", timeout=20)
         assert term.proc.wait(timeout=20) == 0
