@@ -30,13 +30,17 @@ enum hart_state {
 #define MSG_VSSIP (1U << 0) /* raise the guest's software interrupt */
 #define MSG_VSEIP (1U << 1) /* re-read the guest's external interrupt level */
 #define MSG_START (1U << 2) /* a parked hart: start the guest at start_addr */
+#define MSG_STOP  (1U << 3) /* stop the guest and park (cell shutdown or failure) */
 
 /* Offsets the assembly uses: keep in step with struct hart. */
 #define HART_REGS_OFFSET	0
 #define HART_STACK_TOP_OFFSET	256
 
+#define HV_MAX_CELLS 16 /* the root is cell 0; VMID = id + 1 */
+
 struct cell {
 	char name[BH_CELL_NAME_LEN];
+	unsigned int id;
 	uint64_t cpu_set;
 	unsigned int vmid;
 	uint64_t hgatp;
@@ -44,6 +48,14 @@ struct cell {
 	spinlock_t lock; /* the vPLIC and the harts' HSM states */
 	struct vplic *vplic;
 	const struct bh_cell_desc *desc;
+	/* Non-root cells only. */
+	volatile uint32_t state;	/* enum bh_cell_state */
+	char reason[128];
+	bool loadable_in_root;		/* its LOADABLE regions are mapped in the root */
+	uint64_t desc_pages, desc_npages; /* hypervisor copy of the config */
+	uint64_t boot_info_page;
+	struct console_ring *console;
+	bool console_line_start;
 };
 
 struct hart {
@@ -70,6 +82,7 @@ struct hypervisor {
 	struct page_pool pool;
 	unsigned int gstage_mode;
 	struct cell root;
+	struct cell *cells[HV_MAX_CELLS];	/* by id; cells[0] is &root */
 	struct hart harts[HV_MAX_HARTS];
 	uint64_t harts_active;		/* harts the hypervisor runs now */
 	unsigned int num_cells;
@@ -127,8 +140,21 @@ void hypercall(struct hart *h);
 
 /* cell.c */
 int cell_init_root(struct cell *root, const struct bh_system_config *sys);
+int cell_build(struct cell *cell);
 void cell_destroy(struct cell *cell);
 bool cell_gpa_is_ram(const struct cell *cell, uint64_t gpa, uint64_t len);
+unsigned int gstage_flags(uint64_t mem_flags);
+
+/* cells.c: non-root cells, driven by the root's hypercalls */
+long cell_create(uint64_t gpa, uint64_t size, uint64_t *id);
+long cell_start(uint64_t id);
+long cell_shutdown(uint64_t id);
+long cell_destroy_by_id(uint64_t id);
+long cell_status(uint64_t id, uint64_t gpa);
+long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos);
+void cell_fail(struct hart *h, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void cell_console_write(struct cell *cell, const char *s, unsigned long len);
+void *root_buffer(uint64_t gpa, uint64_t len, bool write);
 
 /* entry/exit and fences (asm) */
 void hfence_gvma_all(void);

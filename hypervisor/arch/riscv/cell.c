@@ -31,7 +31,7 @@ static void *gstage_phys_to_virt(void *opaque, uint64_t phys)
 	return (void *)(uintptr_t)phys;
 }
 
-static unsigned int gstage_flags(uint64_t mem_flags)
+unsigned int gstage_flags(uint64_t mem_flags)
 {
 	unsigned int flags = 0;
 
@@ -105,23 +105,34 @@ static int cell_init_vplic(struct cell *cell)
 	return 0;
 }
 
+/* G-stage table and vPLIC from cell->desc, cpu_set and vmid. */
+int cell_build(struct cell *cell)
+{
+	int ret;
+
+	memcpy(cell->name, cell->desc->name, sizeof(cell->name));
+	cell->name[sizeof(cell->name) - 1] = '\0';
+	ret = cell_build_gstage(cell);
+	if (ret)
+		return ret;
+	ret = cell_init_vplic(cell);
+	if (ret)
+		cell_destroy(cell);
+	return ret;
+}
+
 int cell_init_root(struct cell *root, const struct bh_system_config *sys)
 {
 	int ret;
 
 	root->desc = &sys->root_cell;
-	memcpy(root->name, sys->root_cell.name, sizeof(root->name));
-	root->name[sizeof(root->name) - 1] = '\0';
 	root->cpu_set = sys->root_cell.cpu_set;
+	root->id = 0;
 	root->vmid = 1;
-	ret = cell_build_gstage(root);
+	ret = cell_build(root);
 	if (ret)
 		return ret;
-	ret = cell_init_vplic(root);
-	if (ret) {
-		cell_destroy(root);
-		return ret;
-	}
+	hv.cells[0] = root;
 	plic_init_root(root);
 	return 0;
 }

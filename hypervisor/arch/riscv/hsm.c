@@ -25,17 +25,31 @@ void hart_park(struct hart *h)
 			plic_handle_irq(h);
 		csr_clear(CSR_SIP, SIP_SSIP);
 		msg = __atomic_exchange_n(&h->mailbox, 0, __ATOMIC_ACQUIRE);
+		if (msg & MSG_STOP) {
+			/* A start that was still pending is called off. */
+			spin_lock(&h->cell->lock);
+			h->state = HART_STOPPED;
+			spin_unlock(&h->cell->lock);
+			continue;
+		}
 		if ((msg & MSG_START) && h->state == HART_START_PENDING)
 			break;
 	}
 
+	/* A fresh hart of whichever cell it belongs to now: nothing of the last one's state. */
 	for (int i = 0; i < 32; i++)
 		h->regs[i] = 0;
 	h->regs[10] = h->id;
 	h->regs[11] = h->start_arg;
+	csr_write(CSR_HGATP, h->cell->hgatp);
+	hfence_gvma_all();
 	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_VSSTATUS, csr_read(CSR_VSSTATUS) & ~(SSTATUS_SIE | SSTATUS_SPIE));
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSTVEC, 0);
+	csr_write(CSR_VSSCRATCH, 0);
 	csr_write(CSR_VSTIMECMP, ~0UL);
+	csr_write(CSR_HVIP, 0);
 	h->sepc = h->start_addr;
 	h->sstatus |= SSTATUS_SPP;
 	h->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;

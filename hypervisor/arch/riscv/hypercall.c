@@ -7,19 +7,20 @@
 #include "lib.h"
 #include "sbi.h"
 
-/* A buffer the root gave us: it must lie in the root's writable RAM. */
-static void *root_buffer(uint64_t gpa, uint64_t len)
+/* A buffer the root gave us: it must lie in the root's RAM (writable if we write to it). */
+void *root_buffer(uint64_t gpa, uint64_t len, bool write)
 {
 	const struct bh_mem_region *r = bh_config_region_by_guest(hv.root.desc, gpa, len);
 
-	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_WRITE))
+	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ) ||
+	    (write && !(r->flags & BH_MEM_WRITE)))
 		return NULL;
 	return (void *)(uintptr_t)(gpa - r->virt_start + r->phys_start);
 }
 
 static long get_info(uint64_t gpa)
 {
-	struct bh_hv_info *info = root_buffer(gpa, sizeof(*info));
+	struct bh_hv_info *info = root_buffer(gpa, sizeof(*info), true);
 
 	if (!info)
 		return SBI_ERR_INVALID_ADDRESS;
@@ -35,7 +36,7 @@ static long get_info(uint64_t gpa)
 
 static long get_cpu_stats(uint64_t hart, uint64_t gpa)
 {
-	struct bh_cpu_stats *stats = root_buffer(gpa, sizeof(*stats));
+	struct bh_cpu_stats *stats = root_buffer(gpa, sizeof(*stats), true);
 
 	if (hart >= HV_MAX_HARTS || !hv.harts[hart].present)
 		return SBI_ERR_INVALID_PARAM;
@@ -48,7 +49,7 @@ static long get_cpu_stats(uint64_t hart, uint64_t gpa)
 
 static long console_read(uint64_t gpa, uint64_t size, uint64_t pos)
 {
-	struct bh_console_chunk *chunk = root_buffer(gpa, size);
+	struct bh_console_chunk *chunk = root_buffer(gpa, size, true);
 
 	if (size < sizeof(*chunk))
 		return SBI_ERR_INVALID_PARAM;
@@ -65,6 +66,7 @@ static long console_read(uint64_t gpa, uint64_t size, uint64_t pos)
 void hypercall(struct hart *h)
 {
 	uint64_t *a = &h->regs[10];
+	uint64_t value = 0;
 	long err;
 
 	if (h->cell != &hv.root) {
@@ -77,6 +79,11 @@ void hypercall(struct hart *h)
 			err = SBI_ERR_INVALID_ADDRESS;
 			break;
 		}
+		if (hv.num_cells > 1) {
+			/* The root cannot leave cells running without a hypervisor. */
+			err = SBI_ERR_DENIED;
+			break;
+		}
 		hart_leave(h, a[0]);
 	case BH_HC_GET_INFO:
 		err = get_info(a[0]);
@@ -87,10 +94,28 @@ void hypercall(struct hart *h)
 	case BH_HC_CONSOLE_READ:
 		err = console_read(a[0], a[1], a[2]);
 		break;
+	case BH_HC_CELL_CREATE:
+		err = cell_create(a[0], a[1], &value);
+		break;
+	case BH_HC_CELL_START:
+		err = cell_start(a[0]);
+		break;
+	case BH_HC_CELL_SHUTDOWN:
+		err = cell_shutdown(a[0]);
+		break;
+	case BH_HC_CELL_DESTROY:
+		err = cell_destroy_by_id(a[0]);
+		break;
+	case BH_HC_CELL_STATUS:
+		err = cell_status(a[0], a[1]);
+		break;
+	case BH_HC_CELL_CONSOLE_READ:
+		err = cell_console_read(a[0], a[1], a[2], a[3]);
+		break;
 	default:
 		err = SBI_ERR_NOT_SUPPORTED;
 		break;
 	}
 	a[0] = (uint64_t)err;
-	a[1] = 0;
+	a[1] = value;
 }

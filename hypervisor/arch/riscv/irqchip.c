@@ -38,6 +38,8 @@ void hart_handle_mailbox(struct hart *h)
 	/* MSG_START is for parked harts: keep it for the park loop. */
 	if (msg & MSG_START)
 		__atomic_fetch_or(&h->mailbox, MSG_START, __ATOMIC_RELAXED);
+	if (msg & MSG_STOP)
+		hart_park(h);
 }
 
 /* Called with the cell's lock held. */

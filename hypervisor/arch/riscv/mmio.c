@@ -64,6 +64,9 @@ static int emulate_plic(struct hart *h, uint64_t offset, const struct insn_mmio 
 		ret = vplic_mmio_read(cell->vplic, offset, acc->width, &value);
 	spin_unlock(&cell->lock);
 	if (ret == VPLIC_EVIOLATION) {
+		if (cell != &hv.root)
+			cell_fail(h, "hart %lu wrote to PLIC line %u, which it does not own",
+				  (unsigned long)h->id, violation);
 		/* The root may not touch lines it gave away; its write to them is dropped. */
 		hv_printk("bulkhead: cell '%s' wrote to PLIC line %u it does not own\n",
 			  cell->name, violation);
@@ -91,6 +94,13 @@ void mmio_guest_page_fault(struct hart *h, unsigned long cause)
 		}
 	} else {
 		count_exit(h, BH_EXIT_GUEST_FAULT);
+		if (h->cell != &hv.root)
+			cell_fail(h, "hart %lu: %s guest-physical 0x%lx, outside the cell's memory",
+				  (unsigned long)h->id,
+				  cause == CAUSE_FETCH_GUEST_PAGE_FAULT ? "fetch from" :
+				  cause == CAUSE_LOAD_GUEST_PAGE_FAULT	? "load from" :
+									  "store to",
+				  (unsigned long)gpa);
 	}
 	inject_exception(h, access_fault_for(cause), stval);
 }

@@ -102,7 +102,10 @@ bool sbi_arch_read_guest(const struct sbi_caller *c, uint64_t gpa, void *dst, un
 
 void sbi_arch_console_write(const struct sbi_caller *c, const char *s, unsigned long len)
 {
-	(void)c;
+	if (c->cell != &hv.root) {
+		cell_console_write(c->cell, s, len);
+		return;
+	}
 	/* The root's console output goes straight to the serial line. */
 	for (unsigned long i = 0; i < len; i++)
 		fw_putchar(s[i]);
@@ -110,6 +113,8 @@ void sbi_arch_console_write(const struct sbi_caller *c, const char *s, unsigned 
 
 long sbi_arch_console_getchar(const struct sbi_caller *c)
 {
-	(void)c;
+	/* Only the root may read the machine's console. */
+	if (c->cell != &hv.root)
+		return -1;
 	return sbi_arch_firmware_call(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0, 0, 0, 0).error;
 }

@@ -48,8 +48,13 @@ void guest_sbi_call(struct hart *h)
 	case SBI_ACTION_STOP_HART:
 		hart_park(h);
 	case SBI_ACTION_RESET:
-		/* Only non-root cells get here; cells come with a later issue. */
-		hv_printk("bulkhead: cell '%s' asked for a reset\n", h->cell->name);
+		/* Only non-root cells get here: the cell shuts itself down. */
+		hv_printk("bulkhead: cell '%s' shut itself down\n", h->cell->name);
+		h->cell->state = BH_CELL_SHUT_DOWN;
+		for (unsigned int i = 0; i < HV_MAX_HARTS; i++)
+			if (&hv.harts[i] != h && hv.harts[i].cell == h->cell &&
+			    hv.harts[i].state != HART_STOPPED)
+				hart_post(&hv.harts[i], MSG_STOP);
 		hart_park(h);
 	case SBI_ACTION_RESUME:
 		break;
