@@ -139,12 +139,11 @@ void hart_resume(struct hart *h)
 	hv_resume_guest(h);
 }
 
-static void fail_native(struct hart *h, struct bh_enter_args *args, const struct entry_frame *f,
-			int err) __attribute__((noreturn));
-static void fail_native(struct hart *h, struct bh_enter_args *args, const struct entry_frame *f,
-			int err)
+/* The registers Linux expects back (callee-saved, sp, gp, tp, ra); the rest are 0. */
+static void load_linux_registers(struct hart *h, const struct entry_frame *f)
 {
-	/* hv_return_native restores these from the hart's guest registers. */
+	for (int i = 0; i < 32; i++)
+		h->regs[i] = 0;
 	h->regs[1] = f->ra;
 	h->regs[2] = f->sp;
 	h->regs[3] = f->gp;
@@ -153,6 +152,15 @@ static void fail_native(struct hart *h, struct bh_enter_args *args, const struct
 	h->regs[9] = f->s[1];
 	for (int i = 2; i < 12; i++)
 		h->regs[16 + i] = f->s[i];
+}
+
+static void fail_native(struct hart *h, struct bh_enter_args *args, const struct entry_frame *f,
+			int err) __attribute__((noreturn));
+static void fail_native(struct hart *h, struct bh_enter_args *args, const struct entry_frame *f,
+			int err)
+{
+	/* hv_return_native restores these from the hart's guest registers. */
+	load_linux_registers(h, f);
 	h->regs[10] = (uint64_t)err;
 	args->result = err;
 	csr_write(CSR_SSCRATCH, f->sscratch);
@@ -188,16 +196,7 @@ void hv_main(uint64_t hart_id, struct bh_enter_args *args, struct entry_frame *f
 		fail_native(h, args, f, -ENODEV);
 	}
 
-	for (int i = 0; i < 32; i++)
-		h->regs[i] = 0;
-	h->regs[1] = f->ra;
-	h->regs[2] = f->sp;
-	h->regs[3] = f->gp;
-	h->regs[4] = f->tp;
-	h->regs[8] = f->s[0];
-	h->regs[9] = f->s[1];
-	for (int i = 2; i < 12; i++)
-		h->regs[16 + i] = f->s[i];
+	load_linux_registers(h, f);
 	h->regs[10] = 0; /* the trampoline's result: 0, running as a guest */
 	h->cell = &hv.root;
 	h->plic_context = hv.config->platform.hart_plic_context[hart_id];
