@@ -4,7 +4,9 @@ Runs against a fake sysfs tree (BH_SYSFS) and fake device paths (BH_DEVICE).
 The ioctl paths run against a small LD_PRELOAD library, compiled here, that
 plays the driver from the documented interface (include/bulkhead/uapi.h):
 it records what hvctl passes and answers what each test asks for. The real
-driver is exercised by the board tests.
+driver is exercised by the board tests. ELF images for 'cell load' are
+written here from the ELF specification, or built with the RISC-V toolchain
+and read back with pyelftools, an independent ELF reader.
 """
 import os
 import signal
@@ -31,7 +33,10 @@ EXIT_REASONS = ["irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ip
                 "sbi_rfence", "sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",
                 "guest_fault", "virtual_insn", "other"]
 
-COMMANDS = ["enable", "disable", "info", "console", "help"]
+COMMANDS = ["enable", "disable", "info", "console", "cell create", "cell load", "cell start",
+            "cell shutdown", "cell destroy", "cell list", "cell stats", "cell console", "help"]
+
+LOAD_AT_ENTRY = 2**64 - 1
 
 
 # ---------------------------------------------------------------- plumbing
@@ -92,15 +97,24 @@ def test_help_lists_every_command_and_documents_info(hvctl):
         assert p.stdout == outs[0].stdout
     text = outs[0].stdout
     assert text.startswith("usage: hvctl COMMAND")
-    listed = [line.split()[0] for line in text.split("Commands:\n")[1].split("\n\n")[0]
-              .splitlines()]
+    listed = [" ".join(line.split()[:2 if line.split()[0] == "cell" else 1])
+              for line in text.split("Commands:\n")[1].split("\n\n")[0].splitlines()]
     assert listed == COMMANDS
     for word in ("enable FILE", "console [-f]", "BH_DEVICE", "BH_SYSFS",
                  "Output of 'hvctl info'", "hypervisor: enabled", "memory used:",
-                 "memory total:", "cell NAME", "harts:", "total"):
+                 "memory total:", "cell NAME", "harts:", "total", "cell create FILE",
+                 "cell load NAME IMAGE [-a ADDR]", "cell start NAME", "cell shutdown NAME",
+                 "cell destroy NAME", "cell list", "cell stats NAME", "cell console NAME [-f]",
+                 "Output of 'hvctl cell list'", "NAME  STATE  HARTS", '" - REASON"'):
         assert word in text, word
     assert all(r in text for r in EXIT_REASONS)
     assert max(len(line) for line in text.splitlines()) <= 100
+
+
+LOAD_ARGS = ("hvctl: cell load: wrong number of arguments "
+             "(usage: hvctl cell load NAME IMAGE [-a ADDR])\n")
+CONSOLE_ARGS = ("hvctl: cell console: wrong number of arguments "
+                "(usage: hvctl cell console NAME [-f])\n")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -117,6 +131,56 @@ def test_help_lists_every_command_and_documents_info(hvctl):
     (["console", "-x"], "hvctl: console: unknown option '-x'\n"),
     (["help", "me"], "hvctl: help: wrong number of arguments (usage: hvctl help)\n"),
     (["--help", "me"], ""),
+    (["cell"], "hvctl: cell: which one? (see the commands below)\n"),
+    (["cell", "frob"], "hvctl: unknown command 'cell frob'\n"),
+    (["cell", "creat", "x.cell"], "hvctl: unknown command 'cell creat'\n"),
+    (["cells", "list"], "hvctl: unknown command 'cells'\n"),
+    (["cell", "create"],
+     "hvctl: cell create: wrong number of arguments (usage: hvctl cell create FILE)\n"),
+    (["cell", "create", "a", "b"],
+     "hvctl: cell create: wrong number of arguments (usage: hvctl cell create FILE)\n"),
+    (["cell", "load", "hello"], LOAD_ARGS),
+    (["cell", "load", "hello", "img", "more"], LOAD_ARGS),
+    (["cell", "load", "-a", "0x80000000", "hello"], LOAD_ARGS),
+    (["cell", "load", "hello", "img", "-a"], "hvctl: cell load: -a needs an address\n"),
+    (["cell", "load", "-a", "1", "-a", "2"], "hvctl: cell load: -a given twice\n"),
+    (["cell", "load", "hello", "img", "-x"], "hvctl: cell load: unknown option '-x'\n"),
+    (["cell", "load", "hello", "img", "-a0x1000"],
+     "hvctl: cell load: unknown option '-a0x1000'\n"),
+    *[(["cell", "load", "hello", "img", "-a", a],
+       f"hvctl: cell load: bad address '{a}' (expected 0x... or decimal, below "
+       "0xffffffffffffffff)\n")
+      for a in ["", "0x", "zz", "0x8000_0000", "-5", "+5", " 5", "0x1g", "12a", "0o17",
+                "18446744073709551616", "0x10000000000000000", "0xffffffffffffffff",
+                "18446744073709551615"]],
+    (["cell", "load", "", "img"], "hvctl: cell load: empty cell name\n"),
+    (["cell", "load", "x" * 32, "img"], "hvctl: cell load: cell name '" + "x" * 32 +
+     "' is 32 characters long, at most 31 are allowed\n"),
+    *[([*cmd, "x" * 32], f"hvctl: {' '.join(cmd)}: cell name '" + "x" * 32 +
+       "' is 32 characters long, at most 31 are allowed\n")
+      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"],
+                  ["cell", "stats"], ["cell", "console"])],
+    *[([*cmd, ""], f"hvctl: {' '.join(cmd)}: empty cell name\n")
+      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"],
+                  ["cell", "stats"], ["cell", "console"])],
+    (["cell", "console", "-f", "x" * 40], "hvctl: cell console: cell name '" + "x" * 40 +
+     "' is 40 characters long, at most 31 are allowed\n"),
+    *[([*cmd], f"hvctl: {' '.join(cmd)}: wrong number of arguments "
+       f"(usage: hvctl {' '.join(cmd)} NAME)\n")
+      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"],
+                  ["cell", "stats"])],
+    *[([*cmd, "a", "b"], f"hvctl: {' '.join(cmd)}: wrong number of arguments "
+       f"(usage: hvctl {' '.join(cmd)} NAME)\n")
+      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"],
+                  ["cell", "stats"])],
+    (["cell", "list", "all"],
+     "hvctl: cell list: wrong number of arguments (usage: hvctl cell list)\n"),
+    (["cell", "console"], CONSOLE_ARGS),
+    (["cell", "console", "-f"], CONSOLE_ARGS),
+    (["cell", "console", "a", "b"], CONSOLE_ARGS),
+    (["cell", "console", "a", "-f", "-f"], CONSOLE_ARGS),
+    (["cell", "console", "a", "-x"], "hvctl: cell console: unknown option '-x'\n"),
+    (["console", "a"], "hvctl: console: wrong number of arguments (usage: hvctl console [-f])\n"),
 ])
 def test_bad_command_lines_exit_2_with_usage_on_stderr(hvctl, args, message, tmp_path):
     # The device does not exist: nothing may be tried before the command line is checked.
@@ -231,10 +295,16 @@ static void log_call(const char *fmt, ...)
 	fclose(f);
 }
 
+/* How many ioctls this process made, this one included. */
+static int calls;
+
+/* SHIM_ERRNO: fail with it; SHIM_FAIL_AT: only the call with that number (from 1). */
 static int fail_if_asked(void)
 {
-	const char *e = getenv("SHIM_ERRNO");
+	const char *e = getenv("SHIM_ERRNO"), *at = getenv("SHIM_FAIL_AT");
 
+	if (at && *at && atoi(at) != calls)
+		return 0;
 	if (e && *e) {
 		errno = atoi(e);
 		return -1;
@@ -242,8 +312,61 @@ static int fail_if_asked(void)
 	return 0;
 }
 
+/* SHIM_MESSAGE into the caller's message buffer, cut to fit (not terminated if cut). */
+static void give_message(uint64_t err_ptr, uint64_t err_size)
+{
+	const char *msg = getenv("SHIM_MESSAGE");
+
+	if (msg && err_ptr)
+		memcpy((void *)(uintptr_t)err_ptr, msg,
+		       strlen(msg) + 1 < err_size ? strlen(msg) + 1 : err_size);
+}
+
+/* A cell name as the driver would read it: NUL-terminated and zero-padded, else BADNAME. */
+static const char *cell_name(const char name[32])
+{
+	size_t len = strnlen(name, 32), i;
+
+	if (len == 32)
+		return "BADNAME";
+	for (i = len; i < 32; i++)
+		if (name[i])
+			return "BADNAME";
+	return name;
+}
+
+static void save(const char *path, const void *data, uint64_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, size, f) != size)
+		abort();
+	fclose(f);
+}
+
+static int cell_load(struct bh_ioctl_cell_load *l)
+{
+	static int loads;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/load%d.bin", getenv("SHIM_LOADS"), loads++);
+	save(path, (void *)(uintptr_t)l->image_ptr, l->image_size);
+	log_call("cell_load %s %#llx %llu %llu", cell_name(l->name),
+		 (unsigned long long)l->address, (unsigned long long)l->image_size,
+		 (unsigned long long)l->err_size);
+	give_message(l->err_ptr, l->err_size);
+	return fail_if_asked();
+}
+
+static int cell_request(const char *op, struct bh_ioctl_cell *c)
+{
+	log_call("%s %s %llu", op, cell_name(c->name), (unsigned long long)c->err_size);
+	give_message(c->err_ptr, c->err_size);
+	return fail_if_asked();
+}
+
 /* The console: SHIM_CONSOLE holds every byte ever written, the ring keeps the last SHIM_RING. */
-static int console(struct bh_ioctl_console *c)
+static int console(struct bh_ioctl_console *c, const char *op)
 {
 	static char all[1 << 20];
 	FILE *f = fopen(getenv("SHIM_CONSOLE"), "rb");
@@ -265,7 +388,7 @@ static int console(struct bh_ioctl_console *c)
 	memcpy((void *)(uintptr_t)c->buf_ptr, all + pos, n);
 	c->length = n;
 	c->pos = pos + n;
-	log_call("console %llu %llu", (unsigned long long)c->buf_size, (unsigned long long)n);
+	log_call("%s %llu %llu", op, (unsigned long long)c->buf_size, (unsigned long long)n);
 	return 0;
 }
 
@@ -275,21 +398,26 @@ int ioctl(int fd, unsigned long request, ...)
 	void *arg;
 
 	(void)fd;
+	calls++;
 	va_start(ap, request);
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	if (request == BH_IOCTL_ENABLE) {
 		struct bh_ioctl_enable *e = arg;
-		const char *msg = getenv("SHIM_MESSAGE");
-		FILE *f = fopen(getenv("SHIM_CONFIG"), "wb");
 
-		fwrite((void *)(uintptr_t)e->config_ptr, 1, e->config_size, f);
-		fclose(f);
+		save(getenv("SHIM_CONFIG"), (void *)(uintptr_t)e->config_ptr, e->config_size);
 		log_call("enable %llu %llu", (unsigned long long)e->config_size,
 			 (unsigned long long)e->err_size);
-		if (msg && e->err_ptr)
-			memcpy((void *)(uintptr_t)e->err_ptr, msg,
-			       strlen(msg) + 1 < e->err_size ? strlen(msg) + 1 : e->err_size);
+		give_message(e->err_ptr, e->err_size);
+		return fail_if_asked();
+	}
+	if (request == BH_IOCTL_CELL_CREATE) {
+		struct bh_ioctl_cell_create *c = arg;
+
+		save(getenv("SHIM_CONFIG"), (void *)(uintptr_t)c->config_ptr, c->config_size);
+		log_call("cell_create %llu %llu", (unsigned long long)c->config_size,
+			 (unsigned long long)c->err_size);
+		give_message(c->err_ptr, c->err_size);
 		return fail_if_asked();
 	}
 	if (request == BH_IOCTL_DISABLE) {
@@ -299,8 +427,33 @@ int ioctl(int fd, unsigned long request, ...)
 	if (request == BH_IOCTL_CONSOLE) {
 		if (fail_if_asked())
 			return -1;
-		return console(arg);
+		return console(arg, "console");
 	}
+	if (request == BH_IOCTL_CELL_CONSOLE) {
+		struct bh_ioctl_cell_console *c = arg;
+		struct bh_ioctl_console plain = {
+			.buf_ptr = c->buf_ptr, .buf_size = c->buf_size, .pos = c->pos,
+		};
+		char op[64];
+
+		if (fail_if_asked())
+			return -1;
+		snprintf(op, sizeof(op), "cell_console %s", cell_name(c->name));
+		if (console(&plain, op))
+			return -1;
+		c->pos = plain.pos;
+		c->length = plain.length;
+		c->skipped = plain.skipped;
+		return 0;
+	}
+	if (request == BH_IOCTL_CELL_LOAD)
+		return cell_load(arg);
+	if (request == BH_IOCTL_CELL_START)
+		return cell_request("cell_start", arg);
+	if (request == BH_IOCTL_CELL_SHUTDOWN)
+		return cell_request("cell_shutdown", arg);
+	if (request == BH_IOCTL_CELL_DESTROY)
+		return cell_request("cell_destroy", arg);
 	log_call("unknown %#lx", request);
 	errno = ENOTTY;
 	return -1;
@@ -318,7 +471,7 @@ class DriverShim:
         dev = tmp_path / "bulkhead-dev"
         dev.write_bytes(b"")
         e = {"BH_DEVICE": str(dev), "SHIM_LOG": str(tmp_path / "shim.log"),
-             "SHIM_CONFIG": str(tmp_path / "passed.cell"),
+             "SHIM_CONFIG": str(tmp_path / "passed.cell"), "SHIM_LOADS": str(tmp_path),
              "SHIM_CONSOLE": str(tmp_path / "console"), "SHIM_RING": "4096"}
         e.update({k: str(v) for k, v in env.items()})
         return dev, e
@@ -333,7 +486,8 @@ class DriverShim:
 def driver_shim(tmp_path_factory):
     d = tmp_path_factory.mktemp("shim")
     (d / "shim.c").write_text(SHIM_C)
-    r = subprocess.run(["cc", "-std=c11", "-Wall", "-Werror", "-shared", "-fPIC",
+    r = subprocess.run(["cc", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Werror",
+                        "-shared", "-fPIC",
                         f"-I{ROOT / 'include'}", "-o", str(d / "shim.so"), str(d / "shim.c")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -653,3 +807,677 @@ def test_info_largest_counter(hvctl, tmp_path):
         f"  sbi_hsm  {top}\n"
         f"  total    {top}\n"
     )
+
+
+# ---------------------------------------------------------------- cell create
+
+def demo_cell():
+    """A cell config that fits the board: hart 3, 1 MiB of the cell pool, a virtio slot."""
+    rwx = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
+    cell = cf.Cell(name="demo", entry=0x80000000, boot_arg=0x7ffff000,
+                   console=cf.Console(type=cf.CONSOLE_SBI),
+                   regions=[cf.MemRegion(0xbce00000, 0x80000000, 0x100000,
+                                         rwx | cf.MEM_LOADABLE),
+                            cf.MemRegion(0x10008000, 0x10008000, 0x1000,
+                                         cf.MEM_READ | cf.MEM_WRITE | cf.MEM_IO)])
+    cell.set_harts([3])
+    cell.set_irqs([8])
+    return cell
+
+
+def _bad_cells(system_config):
+    good = demo_cell().pack()
+    n = len(good)
+
+    def changed(**kw):
+        c = demo_cell()
+        for k, val in kw.items():
+            setattr(c, k, val)
+        return c.pack()
+
+    # Messages as docs/config-format.md's validator gives them (test_config.py checks it).
+    return {
+        "signature": (changed(signature=b"BHCELL\0X"),
+                      'cell config: bad signature "BHCELL\\x00X" (expected "BHCELL\\x00\\x00")'),
+        "revision": (changed(revision=2), "cell config: revision 2 not supported (expected 1)"),
+        "no harts": (changed(cpu_set=0), "cell 'demo': CPU set is empty"),
+        "entry": (changed(entry=0x90000000),
+                  "cell 'demo': entry 0x90000000 is not inside an executable RAM region"),
+        "truncated": (good[:-1], f"cell config: truncated: file is {n - 1} bytes, header says {n}"),
+        "trailing": (good + bytes(8),
+                     f"cell config: 8 trailing bytes: file is {n + 8} bytes, header says {n}"),
+        "empty": (b"", "cell config: truncated: file is 0 bytes, the header alone is 288"),
+        "system config": (system_config,
+                          'cell config: bad signature "BHSYSTEM" (expected "BHCELL\\x00\\x00")'),
+    }
+
+
+@pytest.mark.parametrize("case", ["signature", "revision", "no harts", "entry", "truncated",
+                                  "trailing", "empty", "system config"])
+def test_cell_create_bad_config_gives_validator_message_before_any_device_access(
+        hvctl, base_config, tmp_path, case, driver_shim):
+    data, message = _bad_cells(base_config)[case]
+    cell = tmp_path / "bad.cell"
+    cell.write_bytes(data)
+    p = run(hvctl, "cell", "create", cell, env={"BH_DEVICE": tmp_path / "nodev"})
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: {cell}: {message}\n")
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "create", cell, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: {cell}: {message}\n")
+    assert driver_shim.calls(tmp_path) == []
+
+
+def test_cell_create_missing_file_and_no_device(hvctl, tmp_path):
+    missing = tmp_path / "nope.cell"
+    p = run(hvctl, "cell", "create", missing, env={"BH_DEVICE": tmp_path / "nodev"})
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cannot read {missing}: No such file or directory\n"
+    cell = tmp_path / "demo.cell"
+    cell.write_bytes(demo_cell().pack())
+    dev = tmp_path / "nodev"
+    p = run(hvctl, "cell", "create", cell, env={"BH_DEVICE": dev})
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cannot open {dev}: No such file or directory\n" + MODULE_HINT
+
+
+def test_cell_create_passes_the_file_and_is_quiet(hvctl, tmp_path, driver_shim):
+    data = demo_cell().pack()
+    cell = tmp_path / "demo.cell"
+    cell.write_bytes(data)
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "create", cell, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    assert driver_shim.calls(tmp_path) == [f"cell_create {len(data)} 512"]
+    assert (tmp_path / "passed.cell").read_bytes() == data
+
+
+@pytest.mark.parametrize("message, errno_, expected", [
+    ("cell 'demo' already exists", 17, "cell 'demo' already exists"),
+    ("cell 'demo' would take the root's last CPU\n", 16,
+     "cell 'demo' would take the root's last CPU"),
+    ("", 16, "Device or resource busy"),
+    (None, 1, "Operation not permitted"),
+    (None, 25, "the driver does not know this request: "
+               "is /lib/modules/bulkhead/bulkhead.ko older than hvctl?"),
+    ("x" * 2000, 22, "x" * 511),
+])
+def test_cell_create_prints_the_drivers_message(hvctl, tmp_path, driver_shim, message, errno_,
+                                                expected):
+    cell = tmp_path / "demo.cell"
+    cell.write_bytes(demo_cell().pack())
+    extra = {"SHIM_ERRNO": errno_}
+    if message is not None:
+        extra["SHIM_MESSAGE"] = message
+    _, env = driver_shim.setup(tmp_path, **extra)
+    p = run(hvctl, "cell", "create", cell, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: cell create: {expected}\n")
+
+
+# ---------------------------------------------------------------- cell load: ELF files
+
+EM_RISCV = 243
+PT_LOAD, PT_NOTE = 1, 4
+
+
+def seg(paddr, data=b"", memsz=None, *, ptype=PT_LOAD, vaddr=None, filesz=None, offset=None):
+    """A program header to write; filesz and offset default to data's."""
+    return dict(ptype=ptype, paddr=paddr, vaddr=paddr if vaddr is None else vaddr, data=data,
+                memsz=len(data) if memsz is None else memsz, filesz=filesz, offset=offset)
+
+
+def build_elf(segments, *, machine=EM_RISCV, ei_class=2, ei_data=1, ei_version=1, etype=2,
+              phentsize=56, phnum=None, phoff=64, entry=0x80000000):
+    """An ELF64 file from the ELF specification: header, program headers, then the data."""
+    ident = b"\x7fELF" + bytes([ei_class, ei_data, ei_version]) + bytes(9)
+    data_start = 64 + 56 * len(segments)
+    body, phdrs = bytearray(), []
+    for s in segments:
+        body += bytes(-len(body) % 16)
+        offset = data_start + len(body) if s["offset"] is None else s["offset"]
+        filesz = len(s["data"]) if s["filesz"] is None else s["filesz"]
+        phdrs.append(struct.pack("<IIQQQQQQ", s["ptype"], 5, offset, s["vaddr"], s["paddr"],
+                                 filesz, s["memsz"], 16))
+        body += s["data"]
+    header = ident + struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, entry, phoff, 0, 0, 64,
+                                 phentsize, len(segments) if phnum is None else phnum, 64, 0, 0)
+    assert len(header) == 64
+    return header + b"".join(phdrs) + bytes(body)
+
+
+def _random_bytes(n, seed):
+    import random
+    return random.Random(seed).randbytes(n)
+
+
+TEXT = _random_bytes(300, 10)
+DATA = _random_bytes(0x30, 11)
+ELF_SEGMENTS = [
+    # Linked at a high virtual address, loaded at its physical one: p_paddr counts.
+    seg(0x80000000, TEXT, vaddr=0xffffffff80000000),
+    seg(0x80001000, b"note", ptype=PT_NOTE),
+    seg(0x80002000, DATA, 0x1000),          # .data then .bss: the rest is zeros
+    seg(0x80003000, b"", 0x4000),           # .bss alone: nothing to load
+    seg(0x800ff000, b"\x42"),
+]
+
+
+def load_calls(driver_shim, tmp_path):
+    """[(log line, bytes passed)] of the shim's cell_load calls, in order."""
+    calls = driver_shim.calls(tmp_path)
+    return [(c, (tmp_path / f"load{i}.bin").read_bytes()) for i, c in enumerate(calls)]
+
+
+def test_cell_load_elf_loads_each_segment_with_contents(hvctl, tmp_path, driver_shim):
+    elf = tmp_path / "inmate.elf"
+    elf.write_bytes(build_elf(ELF_SEGMENTS))
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", elf, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    assert load_calls(driver_shim, tmp_path) == [
+        ("cell_load hello 0x80000000 300 512", TEXT),
+        ("cell_load hello 0x80002000 4096 512", DATA + bytes(0x1000 - 0x30)),
+        ("cell_load hello 0x800ff000 1 512", b"\x42"),
+    ]
+
+
+def test_cell_load_elf_with_a_31_character_name(hvctl, tmp_path, driver_shim):
+    name = "n" * 31
+    elf = tmp_path / "inmate.elf"
+    elf.write_bytes(build_elf([seg(0x80000000, b"\x13\x00\x00\x00")]))
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", name, elf, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert load_calls(driver_shim, tmp_path) == [
+        (f"cell_load {name} 0x80000000 4 512", b"\x13\x00\x00\x00")]
+
+
+LINKER_SCRIPT = """
+ENTRY(_start)
+SECTIONS {
+    .text 0x80000000 : { *(.text*) }
+    .rodata : { *(.rodata*) }
+    .data 0x80004000 : AT(0x80010000) { *(.data*) }
+    .bss : { *(.bss*) }
+}
+"""
+
+INMATE_S = """
+    .section .text
+    .globl _start
+_start:
+    la t0, message
+    lw t1, value
+1:  wfi
+    j 1b
+    .section .rodata
+ro: .asciz "read-only"
+    .section .data
+message: .asciz "hello from the test"
+    .balign 8
+value: .quad 0x1122334455667788
+    .section .bss
+    .space 0x2000
+"""
+
+
+def _toolchain_elf(tmp_path, march, mabi):
+    gcc = "riscv64-unknown-elf-gcc"
+    (tmp_path / "inmate.S").write_text(INMATE_S)
+    (tmp_path / "inmate.ld").write_text(LINKER_SCRIPT)
+    out = tmp_path / f"inmate-{mabi}.elf"
+    try:
+        r = subprocess.run([gcc, f"-march={march}", f"-mabi={mabi}", "-nostdlib", "-static",
+                            "-T", str(tmp_path / "inmate.ld"), "-o", str(out),
+                            str(tmp_path / "inmate.S")], capture_output=True, text=True)
+    except FileNotFoundError:
+        pytest.skip(f"{gcc} not installed")
+    if r.returncode != 0:
+        pytest.skip(f"{gcc} cannot build for {march}/{mabi}: {r.stderr}")
+    return out
+
+
+def test_cell_load_toolchain_elf_matches_pyelftools(hvctl, tmp_path, driver_shim):
+    from elftools.elf.elffile import ELFFile
+    elf = _toolchain_elf(tmp_path, "rv64imac_zicsr", "lp64")
+    expected = []
+    with open(elf, "rb") as f:
+        for segment in ELFFile(f).iter_segments():
+            h = segment.header
+            if h.p_type == "PT_LOAD" and h.p_filesz:
+                data = segment.data() + bytes(h.p_memsz - h.p_filesz)
+                expected.append((f"cell_load hello {h.p_paddr:#x} {h.p_memsz} 512", data))
+    # The script puts .data at a load address of its own, .bss after it: both must show.
+    assert any(c.startswith("cell_load hello 0x80010000 ") for c, _ in expected), expected
+    assert any(len(d) > 0x2000 and d.endswith(bytes(0x2000)) for _, d in expected), expected
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", elf, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    assert load_calls(driver_shim, tmp_path) == expected
+
+
+def test_cell_load_refuses_a_32_bit_riscv_elf(hvctl, tmp_path, driver_shim):
+    elf = _toolchain_elf(tmp_path, "rv32imac_zicsr", "ilp32")
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", elf, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cell load: {elf}: 32-bit ELF file, expected 64-bit RISC-V\n"
+    assert driver_shim.calls(tmp_path) == []
+
+
+GOOD = [seg(0x80000000, b"abcd")]
+ELF_REFUSALS = {
+    "x86-64": (build_elf(GOOD, machine=62),
+               "ELF file for machine 62 (x86-64), expected RISC-V (243)"),
+    "AArch64": (build_elf(GOOD, machine=183),
+                "ELF file for machine 183 (AArch64), expected RISC-V (243)"),
+    "no machine": (build_elf(GOOD, machine=0), "ELF file for machine 0, expected RISC-V (243)"),
+    "32-bit": (build_elf(GOOD, ei_class=1), "32-bit ELF file, expected 64-bit RISC-V"),
+    "class 0": (build_elf(GOOD, ei_class=0), "unknown-class ELF file, expected 64-bit RISC-V"),
+    "big-endian": (build_elf(GOOD, ei_data=2),
+                   "big-endian ELF file, expected little-endian RISC-V"),
+    "byte order 0": (build_elf(GOOD, ei_data=0),
+                     "unknown-byte-order ELF file, expected little-endian RISC-V"),
+    "version": (build_elf(GOOD, ei_version=0), "ELF version 0 not supported (expected 1)"),
+    "shared object": (build_elf(GOOD, etype=3),
+                      "ELF file of type 3, expected an executable (ET_EXEC, 2)"),
+    "object file": (build_elf([], etype=1),
+                    "ELF file of type 1, expected an executable (ET_EXEC, 2)"),
+    "ident only": (build_elf(GOOD)[:10], "truncated ELF header (10 bytes)"),
+    "header cut": (build_elf(GOOD)[:63], "truncated ELF header (63 bytes)"),
+    "phentsize": (build_elf(GOOD, phentsize=32), "program header size 32, expected 56"),
+    "PN_XNUM": (build_elf(GOOD, phnum=0xffff), "more than 65534 program headers not supported"),
+    "headers past the end": (build_elf(GOOD, phnum=2),
+                             "program headers (2 at offset 64) run past the end of the file "
+                             "(124 bytes)"),
+    "headers far away": (build_elf(GOOD, phoff=2**64 - 8),
+                         "program headers (1 at offset 18446744073709551608) run past the end "
+                         "of the file (124 bytes)"),
+    "bytes past the end": (build_elf([seg(0x80000000, b"abcd", filesz=5)]),
+                           "program header 0: 0x5 file bytes at offset 0x78 run past the end "
+                           "of the file (124 bytes)"),
+    "offset wraps": (build_elf([seg(0x80000000, b"abcd", offset=2**64 - 2)]),
+                     "program header 0: 0x4 file bytes at offset 0xfffffffffffffffe run past "
+                     "the end of the file (124 bytes)"),
+    "memsz < filesz": (build_elf([seg(0x80000000, b"abcd", 3)]),
+                       "program header 0: memory size 0x3 is smaller than file size 0x4"),
+    "memsz huge": (build_elf([seg(0x80000000, b"abcd", (256 << 20) + 1)]),
+                   "program header 0: memory size 0x10000001 is larger than hvctl loads "
+                   "(0x10000000)"),
+    "wraps": (build_elf([seg(0x80000000, b"ok"), seg(0xfffffffffffff000, b"abcd", 0x1001)]),
+              "program header 1: 0x1001 bytes at 0xfffffffffffff000 wrap around the address "
+              "space"),
+    "nothing to load": (build_elf([seg(0x80001000, b"note", ptype=PT_NOTE),
+                                   seg(0x80000000, b"", 0x1000)]),
+                        "ELF file has no PT_LOAD segment with file contents"),
+    "no headers": (build_elf([]), "ELF file has no PT_LOAD segment with file contents"),
+}
+
+
+@pytest.mark.parametrize("case", ELF_REFUSALS)
+def test_cell_load_refuses_bad_elf_files_before_the_device(hvctl, tmp_path, driver_shim, case):
+    data, message = ELF_REFUSALS[case]
+    elf = tmp_path / "bad.elf"
+    elf.write_bytes(data)
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", elf, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: cell load: {elf}: {message}\n")
+    assert driver_shim.calls(tmp_path) == []
+
+
+def test_cell_load_elf_with_an_address_is_refused(hvctl, tmp_path, driver_shim):
+    elf = tmp_path / "inmate.elf"
+    elf.write_bytes(build_elf(ELF_SEGMENTS))
+    _, env = driver_shim.setup(tmp_path)
+    for args in (["hello", elf, "-a", "0x80000000"], ["-a", "0x80000000", "hello", elf]):
+        p = run(hvctl, "cell", "load", *args, env=env, preload=driver_shim.lib)
+        assert (p.returncode, p.stdout) == (1, "")
+        assert p.stderr == f"hvctl: cell load: {elf} is an ELF file: -a is for raw images\n"
+    assert driver_shim.calls(tmp_path) == []
+
+
+def test_cell_load_elf_stops_at_the_first_refused_segment(hvctl, tmp_path, driver_shim):
+    elf = tmp_path / "inmate.elf"
+    elf.write_bytes(build_elf(ELF_SEGMENTS))
+    msg = ("image of 4096 bytes at 0x80002000 does not fit loadable region "
+           "[0x80000000..0x80002000) of cell 'hello'")
+    _, env = driver_shim.setup(tmp_path, SHIM_FAIL_AT=2, SHIM_ERRNO=27, SHIM_MESSAGE=msg)
+    p = run(hvctl, "cell", "load", "hello", elf, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cell load: segment 2 of 3 (0x1000 bytes at 0x80002000): {msg}\n"
+    assert [c for c, _ in load_calls(driver_shim, tmp_path)] == [
+        "cell_load hello 0x80000000 300 512", "cell_load hello 0x80002000 4096 512"]
+
+
+# ---------------------------------------------------------------- cell load: raw images
+
+RAW = _random_bytes(5000, 12)
+
+
+@pytest.mark.parametrize("args, address", [
+    ([], LOAD_AT_ENTRY),
+    (["-a", "0x800ff000"], 0x800ff000),
+    (["-a", "0X800FF000"], 0x800ff000),
+    (["-a", "2148528128"], 0x800ff000),
+    (["-a", "0x00000000800ff000"], 0x800ff000),
+    (["-a", "0010"], 10),
+    (["-a", "18446744073709551614"], 2**64 - 2),
+])
+def test_cell_load_raw_image(hvctl, tmp_path, driver_shim, args, address):
+    img = tmp_path / "param.bin"
+    img.write_bytes(RAW)
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", img, *args, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    assert load_calls(driver_shim, tmp_path) == [(f"cell_load hello {address:#x} 5000 512", RAW)]
+
+
+def test_cell_load_raw_option_first(hvctl, tmp_path, driver_shim):
+    img = tmp_path / "param.bin"
+    img.write_bytes(RAW)
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "-a", "0x800ff000", "hello", img, env=env,
+            preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert load_calls(driver_shim, tmp_path) == [("cell_load hello 0x800ff000 5000 512", RAW)]
+
+
+@pytest.mark.parametrize("data", [b"\x7fEL", b"\x7f", b"ELF\x7f", b"\x7fELf" + bytes(60)])
+def test_cell_load_almost_elf_is_raw(hvctl, tmp_path, driver_shim, data):
+    img = tmp_path / "short.bin"
+    img.write_bytes(data)
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", img, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert load_calls(driver_shim, tmp_path) == [
+        (f"cell_load hello 0xffffffffffffffff {len(data)} 512", data)]
+
+
+def test_cell_load_empty_or_missing_image(hvctl, tmp_path, driver_shim):
+    img = tmp_path / "empty.bin"
+    img.write_bytes(b"")
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "load", "hello", img, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: cell load: {img} is empty\n")
+    missing = tmp_path / "missing.bin"
+    p = run(hvctl, "cell", "load", "hello", missing, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cannot read {missing}: No such file or directory\n"
+    p = run(hvctl, "cell", "load", "hello", tmp_path, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (1, f"hvctl: cannot read {tmp_path}: Is a directory\n")
+    assert driver_shim.calls(tmp_path) == []
+
+
+def test_cell_load_without_device(hvctl, tmp_path):
+    img = tmp_path / "param.bin"
+    img.write_bytes(RAW)
+    dev = tmp_path / "nodev"
+    p = run(hvctl, "cell", "load", "hello", img, env={"BH_DEVICE": dev})
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cannot open {dev}: No such file or directory\n" + MODULE_HINT
+
+
+@pytest.mark.parametrize("message, errno_, expected", [
+    ("cell 'hello' is running: shut it down first", 16,
+     "cell 'hello' is running: shut it down first"),
+    ("image of 5000 bytes at 0x800ff000 does not fit loadable region "
+     "[0x80000000..0x80100000) of cell 'hello'\n", 27,
+     "image of 5000 bytes at 0x800ff000 does not fit loadable region "
+     "[0x80000000..0x80100000) of cell 'hello'"),
+    (None, 2, "No such file or directory"),
+])
+def test_cell_load_raw_prints_the_drivers_message(hvctl, tmp_path, driver_shim, message, errno_,
+                                                  expected):
+    img = tmp_path / "param.bin"
+    img.write_bytes(RAW)
+    extra = {"SHIM_ERRNO": errno_}
+    if message is not None:
+        extra["SHIM_MESSAGE"] = message
+    _, env = driver_shim.setup(tmp_path, **extra)
+    p = run(hvctl, "cell", "load", "hello", img, "-a", "0x800ff000", env=env,
+            preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: cell load: {expected}\n")
+
+
+# ---------------------------------------------------------------- cell start/shutdown/destroy
+
+LIFE_CYCLE = ["start", "shutdown", "destroy"]
+
+
+@pytest.mark.parametrize("op", LIFE_CYCLE)
+@pytest.mark.parametrize("name", ["hello", "n" * 31, "a b"])
+def test_cell_life_cycle_requests(hvctl, tmp_path, driver_shim, op, name):
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", op, name, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    assert driver_shim.calls(tmp_path) == [f"cell_{op} {name} 512"]
+
+
+@pytest.mark.parametrize("op", LIFE_CYCLE)
+@pytest.mark.parametrize("message, errno_, expected", [
+    ("cell 'hello' has no image loaded: hvctl cell load first", 22,
+     "cell 'hello' has no image loaded: hvctl cell load first"),
+    ("no cell 'hello'\n\n", 2, "no cell 'hello'"),
+    ("", 2, "No such file or directory"),
+    (None, 16, "Device or resource busy"),
+    (None, 25, "the driver does not know this request: "
+               "is /lib/modules/bulkhead/bulkhead.ko older than hvctl?"),
+    ("y" * 600, 22, "y" * 511),
+])
+def test_cell_life_cycle_prints_the_drivers_message(hvctl, tmp_path, driver_shim, op, message,
+                                                    errno_, expected):
+    extra = {"SHIM_ERRNO": errno_}
+    if message is not None:
+        extra["SHIM_MESSAGE"] = message
+    _, env = driver_shim.setup(tmp_path, **extra)
+    p = run(hvctl, "cell", op, "hello", env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: cell {op}: {expected}\n")
+    assert driver_shim.calls(tmp_path) == [f"cell_{op} hello 512"]
+
+
+@pytest.mark.parametrize("op", LIFE_CYCLE + ["console"])
+def test_cell_requests_without_device(hvctl, tmp_path, op):
+    dev = tmp_path / "nodev"
+    p = run(hvctl, "cell", op, "hello", env={"BH_DEVICE": dev})
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: cannot open {dev}: No such file or directory\n" + MODULE_HINT
+
+
+# ---------------------------------------------------------------- cell console
+
+def test_cell_console_prints_the_cells_ring(hvctl, tmp_path, driver_shim):
+    content = _console_bytes(6000, 4)
+    (tmp_path / "console").write_bytes(content)
+    _, env = driver_shim.setup(tmp_path, SHIM_RING=16384)
+    p = run(hvctl, "cell", "console", "hello", env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (0, content.decode(), "")
+    assert driver_shim.calls(tmp_path) == [
+        "cell_console hello 4096 4096", "cell_console hello 4096 1904",
+        "cell_console hello 4096 0"]
+
+
+def test_cell_console_reports_lost_bytes(hvctl, tmp_path, driver_shim):
+    content = _console_bytes(6000, 5)
+    (tmp_path / "console").write_bytes(content)
+    _, env = driver_shim.setup(tmp_path, SHIM_RING=4096)
+    p = run(hvctl, "cell", "console", "n" * 31, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == "[... 1904 bytes lost ...]\n" + content[-4096:].decode()
+    assert all(c.startswith("cell_console " + "n" * 31 + " ") for c in driver_shim.calls(tmp_path))
+
+
+@pytest.mark.parametrize("errno_, expected", [
+    (2, "hvctl: cell console: hello: No such file or directory\n"),
+    (25, "hvctl: cell console: hello: the driver does not know this request: "
+         "is /lib/modules/bulkhead/bulkhead.ko older than hvctl?\n"),
+])
+def test_cell_console_error(hvctl, tmp_path, driver_shim, errno_, expected):
+    (tmp_path / "console").write_bytes(b"x")
+    _, env = driver_shim.setup(tmp_path, SHIM_ERRNO=errno_)
+    p = run(hvctl, "cell", "console", "hello", env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", expected)
+
+
+def test_cell_console_follow_until_interrupted(hvctl, tmp_path, driver_shim):
+    console = tmp_path / "console"
+    console.write_bytes(b"hello from cell hello on hart 3\n")
+    _, env = driver_shim.setup(tmp_path)
+    e = dict(os.environ, LD_PRELOAD=str(driver_shim.lib), **env)
+    proc = subprocess.Popen([str(hvctl), "cell", "console", "-f", "hello"], env=e,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first = proc.stdout.read1(65536)
+        tmp = tmp_path / "console.new"
+        tmp.write_bytes(b"hello from cell hello on hart 3\ntick\n")
+        os.replace(tmp, console)
+        second = proc.stdout.read1(65536)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=5)
+    assert (first, second) == (b"hello from cell hello on hart 3\n", b"tick\n")
+    assert proc.returncode == -signal.SIGINT
+    assert proc.stderr.read() == b""
+
+
+# ---------------------------------------------------------------- cell list, cell stats
+
+def add_status(sysfs, name, cell_id, state, reason=""):
+    """The files sysfs shows for a cell's state (driver/sysfs.c)."""
+    d = sysfs / "cells" / name
+    (d / "id").write_text(f"{cell_id}\n")
+    (d / "state").write_text(f"{state}\n")
+    (d / "reason").write_text(f"{reason}\n")
+
+
+def cells_tree(tmp_path):
+    """A board with a root cell named to sort last, and one cell in each state."""
+    cells = {
+        "zroot": ("0-1", {0: {"irq_timer": 5, "exits_total": 5}, 1: {}}),
+        "hello": ("2", {2: {"sbi_console": 3, "exits_total": 3}}),
+        "attack": ("3", {3: {"guest_fault": 1, "mmio": 12, "exits_total": 13}}),
+        "smp-demo": ("4-5,7", {4: {}, 5: {}, 7: {}}),
+        "irq": ("6", {6: {}}),
+        "broke": ("8", {8: {}}),
+    }
+    sysfs = make_sysfs(tmp_path / "sys", cells=cells)
+    add_status(sysfs, "zroot", 0, "running")
+    add_status(sysfs, "hello", 1, "running")
+    add_status(sysfs, "attack", 2, "failed",
+               "store to 0x90000000 outside its memory (hart 3, sepc 0x80000124)")
+    add_status(sysfs, "smp-demo", 3, "shut down")
+    add_status(sysfs, "irq", 4, "stopped", "stale text the list must not show")
+    add_status(sysfs, "broke", 5, "failed")
+    return sysfs
+
+
+CELL_LIST = (
+    "NAME      STATE      HARTS\n"
+    "zroot     running    0-1\n"
+    "attack    failed     3 - store to 0x90000000 outside its memory (hart 3, sepc 0x80000124)\n"
+    "broke     failed     8\n"
+    "hello     running    2\n"
+    "irq       stopped    6\n"
+    "smp-demo  shut down  4-5,7\n"
+)
+
+
+def test_cell_list(hvctl, tmp_path):
+    sysfs = cells_tree(tmp_path)
+    p = run(hvctl, "cell", "list", env={"BH_SYSFS": sysfs, "BH_DEVICE": tmp_path / "nodev"})
+    assert (p.returncode, p.stdout, p.stderr) == (0, CELL_LIST, "")
+
+
+def test_cell_list_root_only_and_odd_reason_text(hvctl, tmp_path):
+    sysfs = make_sysfs(tmp_path / "sys", cells={"qemu-virt": ("0-3", ROOT_COUNTERS)})
+    add_status(sysfs, "qemu-virt", 0, "running")
+    p = run(hvctl, "cell", "list", env={"BH_SYSFS": sysfs})
+    assert (p.returncode, p.stdout, p.stderr) == (
+        0, "NAME       STATE    HARTS\nqemu-virt  running  0-3\n", "")
+    make_sysfs(tmp_path / "sys2", cells={"r": ("0", {0: {}}), "c": ("1", {1: {}})})
+    add_status(tmp_path / "sys2", "r", 0, "running")
+    add_status(tmp_path / "sys2", "c", 7, "failed", "two\nlines\tand a tab")
+    p = run(hvctl, "cell", "list", env={"BH_SYSFS": tmp_path / "sys2"})
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == ("NAME  STATE    HARTS\n"
+                        "r     running  0\n"
+                        "c     failed   1 - two lines and a tab\n")
+
+
+def test_cell_list_and_stats_need_the_hypervisor(hvctl, tmp_path):
+    sysfs = make_sysfs(tmp_path / "sys", enabled="0", mem_used=None, mem_total=None)
+    for cmd in (["list"], ["stats", "hello"]):
+        p = run(hvctl, "cell", *cmd, env={"BH_SYSFS": sysfs})
+        assert (p.returncode, p.stdout) == (1, "")
+        assert p.stderr == f"hvctl: cell {cmd[0]}: hypervisor not enabled\n"
+    missing = tmp_path / "none"
+    for cmd in (["list"], ["stats", "hello"]):
+        p = run(hvctl, "cell", *cmd, env={"BH_SYSFS": missing})
+        assert (p.returncode, p.stdout) == (1, "")
+        assert p.stderr == (f"hvctl: cannot read {missing}/enabled: No such file or directory\n"
+                            + MODULE_HINT)
+
+
+@pytest.mark.parametrize("rel, text, message", [
+    ("cells/hello/state", None, "cannot read {p}: No such file or directory"),
+    ("cells/hello/state", b"\n", "{p}: empty, expected a state"),
+    ("cells/attack/reason", None, "cannot read {p}: No such file or directory"),
+    ("cells/irq/id", b"one\n", '{p}: expected an unsigned decimal number, found "one"'),
+    ("cells/zroot/id", None, "cannot read {p}: No such file or directory"),
+    ("cells/smp-demo/cpus", b"4-\n",
+     '{p}: expected a hart list like "0-3" (harts 0..63), found "4-"'),
+])
+def test_cell_list_bad_sysfs_gives_an_error_and_no_list(hvctl, tmp_path, rel, text, message):
+    sysfs = cells_tree(tmp_path)
+    path = _break(sysfs, rel, text)
+    p = run(hvctl, "cell", "list", env={"BH_SYSFS": sysfs})
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == "hvctl: " + message.format(p=path) + "\n"
+
+
+def test_cell_stats_prints_the_info_table_of_one_cell(hvctl, tmp_path):
+    sysfs = cells_tree(tmp_path)
+    env = {"BH_SYSFS": sysfs, "BH_DEVICE": tmp_path / "nodev"}
+    p = run(hvctl, "cell", "stats", "attack", env=env)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == ("cell attack\n"
+                        "  harts: 3\n"
+                        "  exits        cpu3\n"
+                        "  mmio           12\n"
+                        "  guest_fault     1\n"
+                        "  total          13\n")
+    p = run(hvctl, "cell", "stats", "smp-demo", env=env)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == ("cell smp-demo\n"
+                        "  harts: 4-5,7\n"
+                        "  exits  cpu4  cpu5  cpu7\n"
+                        "  total     0     0     0\n")
+
+
+def test_cell_stats_is_infos_block(hvctl, tmp_path):
+    sysfs = make_sysfs(tmp_path / "sys", cells={"root": ("0-3", ROOT_COUNTERS)})
+    p = run(hvctl, "cell", "stats", "root", env={"BH_SYSFS": sysfs})
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == ROOT_EXPECTED.split("\n\n", 1)[1]
+
+
+@pytest.mark.parametrize("name", ["nope", ".", "..", "a/b", "../cells", "hello/"])
+def test_cell_stats_unknown_cell(hvctl, tmp_path, name):
+    sysfs = cells_tree(tmp_path)
+    p = run(hvctl, "cell", "stats", name, env={"BH_SYSFS": sysfs})
+    assert (p.returncode, p.stdout, p.stderr) == (1, "", f"hvctl: cell stats: no cell '{name}'\n")
+
+
+def test_cell_stats_bad_counter_gives_an_error_and_no_table(hvctl, tmp_path):
+    sysfs = cells_tree(tmp_path)
+    path = _break(sysfs, "cells/attack/statistics/cpu3/mmio", b"many\n")
+    p = run(hvctl, "cell", "stats", "attack", env={"BH_SYSFS": sysfs})
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f'hvctl: {path}: expected an unsigned decimal number, found "many"\n'
+
+
+def test_info_still_lists_every_cell(hvctl, tmp_path):
+    sysfs = cells_tree(tmp_path)
+    p = run(hvctl, "info", env={"BH_SYSFS": sysfs})
+    assert (p.returncode, p.stderr) == (0, "")
+    cells = [line.split()[1] for line in p.stdout.splitlines() if line.startswith("cell ")]
+    assert cells == ["attack", "broke", "hello", "irq", "smp-demo", "zroot"]

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * hvctl console [-f]: print the hypervisor's console ring, and with -f keep
- * printing what is added until interrupted.
+ * hvctl console [-f], hvctl cell console NAME [-f]: print the hypervisor's or
+ * a cell's console ring, and with -f keep printing what is added until
+ * interrupted.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,6 +20,13 @@
 
 struct console_out {
 	int at_line_start; /* so a "bytes lost" note gets a line of its own */
+};
+
+/* One read of a console ring: in, pos; out, the rest (as struct bh_ioctl_console). */
+struct console_chunk {
+	uint64_t pos;
+	uint64_t length;
+	uint64_t skipped;
 };
 
 static int emit(struct console_out *out, const char *buf, size_t len)
@@ -42,68 +50,81 @@ static int emit_lost(struct console_out *out, uint64_t skipped)
 
 static void sleep_poll_interval(void)
 {
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = POLL_INTERVAL_NS};
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = POLL_INTERVAL_NS };
 
 	nanosleep(&ts, NULL);
 }
 
-static int parse_options(int argc, char **argv, int *follow)
+/* The hypervisor's console when cell is NULL, else that cell's. */
+static int read_chunk(int fd, const char *cell, char *buf, size_t size, struct console_chunk *c)
 {
-	int i;
+	int ret;
 
-	*follow = 0;
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
-			*follow = 1;
-		} else {
-			hvctl_error("console: unknown option '%s'", argv[i]);
-			return -1;
+	if (!cell) {
+		struct bh_ioctl_console req = {
+			.buf_ptr = (uintptr_t)buf,
+			.buf_size = size,
+			.pos = c->pos,
+		};
+
+		ret = ioctl(fd, BH_IOCTL_CONSOLE, &req);
+		if (!ret) {
+			c->pos = req.pos;
+			c->length = req.length;
+			c->skipped = req.skipped;
+		}
+	} else {
+		struct bh_ioctl_cell_console req = {
+			.buf_ptr = (uintptr_t)buf,
+			.buf_size = size,
+			.pos = c->pos,
+		};
+
+		hvctl_copy_cell_name(req.name, cell);
+		ret = ioctl(fd, BH_IOCTL_CELL_CONSOLE, &req);
+		if (!ret) {
+			c->pos = req.pos;
+			c->length = req.length;
+			c->skipped = req.skipped;
 		}
 	}
-	return 0;
+	return ret;
 }
 
-int hvctl_cmd_console(int argc, char **argv)
+/* what names the console in messages: "console", "cell console: NAME". */
+static int print_console(const char *what, const char *cell, int follow)
 {
-	struct console_out out = {.at_line_start = 1};
+	struct console_out out = { .at_line_start = 1 };
+	struct console_chunk chunk = { 0 };
 	static char buf[CHUNK_SIZE];
-	uint64_t pos = 0;
-	int fd, follow, ret = HVCTL_OK;
+	int fd, ret = HVCTL_OK;
 
-	if (parse_options(argc, argv, &follow))
-		return HVCTL_USAGE;
 	fd = hvctl_open_device();
 	if (fd < 0)
 		return HVCTL_FAIL;
 	for (;;) {
-		struct bh_ioctl_console req = {
-		    .buf_ptr = (uintptr_t)buf,
-		    .buf_size = sizeof(buf),
-		    .pos = pos,
-		};
+		if (read_chunk(fd, cell, buf, sizeof(buf), &chunk) < 0) {
+			char no_message[1] = "";
 
-		if (ioctl(fd, BH_IOCTL_CONSOLE, &req) < 0) {
 			if (errno == EINTR)
 				continue;
-			hvctl_error("console: %s", strerror(errno));
+			hvctl_ioctl_error(what, no_message, sizeof(no_message), errno);
 			ret = HVCTL_FAIL;
 			break;
 		}
-		if (req.length > sizeof(buf)) {
-			hvctl_error("console: driver returned %" PRIu64
-				    " bytes for a %zu-byte buffer",
-				    req.length, sizeof(buf));
+		if (chunk.length > sizeof(buf)) {
+			hvctl_error("%s: driver returned %" PRIu64 " bytes for a %zu-byte buffer",
+				    what, chunk.length, sizeof(buf));
 			ret = HVCTL_FAIL;
 			break;
 		}
-		if ((req.skipped && emit_lost(&out, req.skipped)) ||
-		    emit(&out, buf, (size_t)req.length)) {
-			hvctl_error("console: cannot write: %s", strerror(errno));
+		if ((chunk.skipped && emit_lost(&out, chunk.skipped)) ||
+		    emit(&out, buf, (size_t)chunk.length)) {
+			hvctl_error("%s: cannot write: %s", what, strerror(errno));
 			ret = HVCTL_FAIL;
 			break;
 		}
-		pos = req.pos;
-		if (req.length)
+		if (chunk.length)
 			continue; /* drain what is there before waiting */
 		if (!follow)
 			break;
@@ -111,4 +132,56 @@ int hvctl_cmd_console(int argc, char **argv)
 	}
 	close(fd);
 	return ret;
+}
+
+/*
+ * -f (--follow) anywhere; the other arguments are operands, of which there
+ * must be exactly num_operands. Prints what is wrong and returns -1.
+ */
+static int parse_args(const char *command, const char *usage, int argc, char **argv, int *follow,
+		      char **operands, int num_operands)
+{
+	int i, n = 0;
+
+	*follow = 0;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
+			*follow = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			hvctl_error("%s: unknown option '%s'", command, argv[i]);
+			return -1;
+		} else if (n < num_operands) {
+			operands[n++] = argv[i];
+		} else {
+			n++;
+			break;
+		}
+	}
+	if (n != num_operands) {
+		hvctl_error("%s: wrong number of arguments (usage: %s)", command, usage);
+		return -1;
+	}
+	return 0;
+}
+
+int hvctl_cmd_console(int argc, char **argv)
+{
+	int follow;
+
+	if (parse_args("console", "hvctl console [-f]", argc, argv, &follow, NULL, 0))
+		return HVCTL_USAGE;
+	return print_console("console", NULL, follow);
+}
+
+int hvctl_cmd_cell_console(int argc, char **argv)
+{
+	char *name, what[64];
+	int follow;
+
+	if (parse_args("cell console", "hvctl cell console NAME [-f]", argc, argv, &follow, &name,
+		       1) ||
+	    hvctl_check_cell_name("cell console", name))
+		return HVCTL_USAGE;
+	snprintf(what, sizeof(what), "cell console: %s", name);
+	return print_console(what, name, follow);
 }

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * hvctl: the Bulkhead command-line tool. Declarations shared by its command
- * groups (hypervisor.c, info.c, console.c) and main.c's command table.
+ * groups and main.c's command table.
  */
 #ifndef HVCTL_H
 #define HVCTL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <bulkhead/hypercall.h>
 
 /* Exit statuses. */
 #define HVCTL_OK    0
@@ -17,6 +19,12 @@
 #define HVCTL_DEFAULT_DEVICE "/dev/bulkhead"
 #define HVCTL_DEFAULT_SYSFS  "/sys/devices/bulkhead"
 #define HVCTL_MODULE_PATH    "/lib/modules/bulkhead/bulkhead.ko"
+
+/* The driver adds machine checks to the validator's: room for its longer messages. */
+#define HVCTL_DRIVER_ERR_LEN 512
+
+/* Longest cell name: the ioctls carry it in char[32] with its NUL. */
+#define HVCTL_CELL_NAME_MAX 31
 
 /*
  * One command. name may be several words ("cell create"): main.c matches
@@ -40,6 +48,14 @@ int hvctl_cmd_disable(int argc, char **argv);
 int hvctl_cmd_info(int argc, char **argv);
 int hvctl_cmd_console(int argc, char **argv);
 int hvctl_cmd_help(int argc, char **argv);
+int hvctl_cmd_cell_create(int argc, char **argv);
+int hvctl_cmd_cell_load(int argc, char **argv);
+int hvctl_cmd_cell_start(int argc, char **argv);
+int hvctl_cmd_cell_shutdown(int argc, char **argv);
+int hvctl_cmd_cell_destroy(int argc, char **argv);
+int hvctl_cmd_cell_list(int argc, char **argv);
+int hvctl_cmd_cell_stats(int argc, char **argv);
+int hvctl_cmd_cell_console(int argc, char **argv);
 
 /* ---- util.c */
 
@@ -57,6 +73,22 @@ const char *hvctl_sysfs_root(void);
  * device is missing, how to load the module) and returns -1.
  */
 int hvctl_open_device(void);
+
+/*
+ * Reports a failed ioctl as "hvctl: WHAT: MESSAGE": the driver's message in
+ * err (a buffer of size bytes it may have left unterminated), else the text
+ * of error (an errno value).
+ */
+void hvctl_ioctl_error(const char *what, char *err, size_t size, int error);
+
+/*
+ * Checks a cell name given on the command line: 1 to HVCTL_CELL_NAME_MAX
+ * characters. Prints why not ("COMMAND: ...") and returns -1 if it is not.
+ */
+int hvctl_check_cell_name(const char *command, const char *name);
+
+/* Copies a name accepted by hvctl_check_cell_name() into an ioctl's char[32], zero-padded. */
+void hvctl_copy_cell_name(char dst[HVCTL_CELL_NAME_MAX + 1], const char *name);
 
 /*
  * Reads a whole file of at most max_len bytes into a malloc'd buffer (aligned
@@ -79,6 +111,12 @@ int hvctl_read_text(const char *path, char *buf, size_t size);
 int hvctl_read_u64(const char *path, uint64_t *value);
 
 /*
+ * Parses an unsigned number, hexadecimal with a 0x prefix or decimal, that
+ * fills the whole string. Returns 0, or -1 if it is malformed or too large.
+ */
+int hvctl_parse_u64(const char *text, uint64_t *value);
+
+/*
  * Parses a Linux CPU list ("0-3", "0,2,5-7", "" for none) into a hart bitmap.
  * Returns 0, or -1 if the list is malformed or names a hart >= 64.
  */
@@ -86,5 +124,84 @@ int hvctl_parse_hart_list(const char *list, uint64_t *harts);
 
 /* Formats a hart bitmap as a canonical CPU list ("0-3,6"; "none" if empty). */
 void hvctl_format_hart_list(uint64_t harts, char *buf, size_t size);
+
+/* ---- config.c */
+
+/* A check of config.h's format: bh_config_check_system or bh_config_check_cell. */
+typedef int hvctl_config_check_fn(const void *buf, size_t len, char *err, size_t err_len);
+
+/*
+ * Reads the config file at path and validates it with check, so a broken
+ * file never reaches the driver. Returns 0 with the bytes in a malloc'd
+ * *data, or -1 after printing what is wrong (the validator's message).
+ */
+int hvctl_read_config(const char *path, hvctl_config_check_fn *check, void **data, size_t *len);
+
+/* ---- sysfs.c */
+
+/* Formats SYSFS_ROOT/fmt... into path; prints an error and returns -1 if it does not fit. */
+int hvctl_sysfs_path(char *path, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Reads SYSFS_ROOT/enabled into *enabled (0 or 1). Prints what is wrong (and
+ * how to load the module when the file is missing) and returns -1 on failure.
+ */
+int hvctl_read_enabled(int *enabled);
+
+/*
+ * The names of the directories in SYSFS_ROOT/cells, sorted (byte order), as
+ * a malloc'd array of malloc'd strings; free with hvctl_free_names(). Prints
+ * what is wrong and returns -1 on failure.
+ */
+int hvctl_list_cell_names(char ***names, size_t *count);
+void hvctl_free_names(char **names, size_t count);
+
+/* ---- stats.c: a cell's exit counters, as sysfs shows them */
+
+struct hvctl_hart_stats {
+	unsigned int hart;
+	uint64_t exits[BH_EXIT_NUM];
+	uint64_t total;
+};
+
+struct hvctl_cell_stats {
+	const char *name;
+	uint64_t harts;
+	unsigned int num_harts;
+	struct hvctl_hart_stats stats[64]; /* the first num_harts, by ascending hart */
+};
+
+/*
+ * Reads cells/NAME/cpus and the counters of each of its harts; the caller
+ * sets stats->name. Prints what is wrong and returns -1 on failure.
+ */
+int hvctl_read_cell_stats(struct hvctl_cell_stats *stats);
+
+/* Prints "cell NAME", its harts and its exit table (format: main.c's help). */
+void hvctl_print_cell_stats(const struct hvctl_cell_stats *stats);
+
+/* ---- elf.c: what to load of an ELF image */
+
+/* A PT_LOAD segment to load: filesz bytes from the file, then memsz - filesz zeros. */
+struct hvctl_segment {
+	uint64_t paddr;
+	uint64_t offset; /* of its bytes in the file */
+	uint64_t filesz;
+	uint64_t memsz;
+};
+
+/* Whether image starts with the ELF magic (then it must be an ELF hvctl can load). */
+int hvctl_is_elf(const void *image, size_t len);
+
+/*
+ * The segments of a 64-bit little-endian RISC-V executable to load: every
+ * PT_LOAD with file contents, in program header order, each checked to lie
+ * in the file, to have memsz >= filesz and memsz <= max_memsz, and not to
+ * wrap. Returns 0 with a malloc'd array in *segs (at least one), or -1 with
+ * a message in err (NUL-terminated, at most err_len bytes).
+ */
+int hvctl_elf_segments(const void *image, size_t len, uint64_t max_memsz,
+		       struct hvctl_segment **segs, size_t *count, char *err, size_t err_len);
 
 #endif /* HVCTL_H */

@@ -9,48 +9,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bulkhead/config.h>
 #include <bulkhead/config_check.h>
 #include <bulkhead/uapi.h>
 
 #include "hvctl.h"
 
-/* Far larger than any valid config: a system config with 64 regions is 2760 bytes. */
-#define MAX_CONFIG_SIZE (1 << 20)
-
-/* The driver adds machine checks to the validator's; leave room for its longer messages. */
-#define DRIVER_ERR_LEN (2 * BH_CONFIG_ERR_LEN)
-
-/* Validates the config in user space so a broken file never reaches the driver. */
-static int check_config(const char *path, const void *data, size_t len)
-{
-	char err[BH_CONFIG_ERR_LEN];
-
-	if (!bh_config_check_system(data, len, err, sizeof(err)))
-		return 0;
-	hvctl_error("%s: %s", path, err);
-	return -1;
-}
-
 int hvctl_cmd_enable(int argc, char **argv)
 {
-	const char *path = argv[0];
-	char err[DRIVER_ERR_LEN] = "";
+	char err[HVCTL_DRIVER_ERR_LEN] = "";
 	struct bh_ioctl_enable req;
 	void *data;
 	size_t len;
 	int fd, ret;
 
 	(void)argc;
-	ret = hvctl_read_file(path, MAX_CONFIG_SIZE, &data, &len);
-	if (ret) {
-		hvctl_error("cannot read %s: %s", path, strerror(-ret));
+	if (hvctl_read_config(argv[0], bh_config_check_system, &data, &len))
 		return HVCTL_FAIL;
-	}
-	if (check_config(path, data, len)) {
-		free(data);
-		return HVCTL_FAIL;
-	}
 	fd = hvctl_open_device();
 	if (fd < 0) {
 		free(data);
@@ -61,17 +35,8 @@ int hvctl_cmd_enable(int argc, char **argv)
 	req.err_ptr = (uintptr_t)err;
 	req.err_size = sizeof(err);
 	ret = ioctl(fd, BH_IOCTL_ENABLE, &req);
-	if (ret < 0) {
-		int saved = errno;
-		size_t n;
-
-		/* Do not trust the driver to terminate or trim its message. */
-		err[sizeof(err) - 1] = '\0';
-		n = strlen(err);
-		while (n && err[n - 1] == '\n')
-			err[--n] = '\0';
-		hvctl_error("enable: %s", n ? err : strerror(saved));
-	}
+	if (ret < 0)
+		hvctl_ioctl_error("enable", err, sizeof(err), errno);
 	close(fd);
 	free(data);
 	return ret < 0 ? HVCTL_FAIL : HVCTL_OK;

@@ -13,42 +13,67 @@
  * function in the group's file, declare it in hvctl.h, add a row here.
  */
 static const struct hvctl_command commands[] = {
-    {"enable", "FILE", "validate system config FILE, then start the hypervisor", 1, 1,
-     hvctl_cmd_enable},
-    {"disable", "", "stop the hypervisor", 0, 0, hvctl_cmd_disable},
-    {"info", "", "show state, memory and exit counters (format below)", 0, 0, hvctl_cmd_info},
-    {"console", "[-f]", "print the hypervisor console; -f: keep following", 0, 1,
-     hvctl_cmd_console},
-    {"help", "", "show this help (also --help, -h, or no command)", 0, 0, hvctl_cmd_help},
+	{ "enable", "FILE", "validate system config FILE, then start the hypervisor", 1, 1,
+	  hvctl_cmd_enable },
+	{ "disable", "", "stop the hypervisor", 0, 0, hvctl_cmd_disable },
+	{ "info", "", "show state, memory and exit counters (format below)", 0, 0, hvctl_cmd_info },
+	{ "console", "[-f]", "print the hypervisor console; -f: keep following", 0, 1,
+	  hvctl_cmd_console },
+	{ "cell create", "FILE", "validate cell config FILE, then create the cell", 1, 1,
+	  hvctl_cmd_cell_create },
+	{ "cell load", "NAME IMAGE [-a ADDR]",
+	  "load an ELF, or a raw IMAGE at ADDR (default: entry)", 2, 4, hvctl_cmd_cell_load },
+	{ "cell start", "NAME", "start the cell at its entry", 1, 1, hvctl_cmd_cell_start },
+	{ "cell shutdown", "NAME", "stop the cell (load it again before the next start)", 1, 1,
+	  hvctl_cmd_cell_shutdown },
+	{ "cell destroy", "NAME", "destroy the cell: CPUs, memory, lines go back to the root", 1, 1,
+	  hvctl_cmd_cell_destroy },
+	{ "cell list", "", "show the cells: name, state, harts (format below)", 0, 0,
+	  hvctl_cmd_cell_list },
+	{ "cell stats", "NAME", "show one cell's exit counters, as info does", 1, 1,
+	  hvctl_cmd_cell_stats },
+	{ "cell console", "NAME [-f]", "print the cell's console; -f: keep following", 1, 2,
+	  hvctl_cmd_cell_console },
+	{ "help", "", "show this help (also --help, -h, or no command)", 0, 0, hvctl_cmd_help },
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char info_format[] =
-    "\n"
-    "Output of 'hvctl info' (stdout):\n"
-    "  hypervisor: enabled            or: hypervisor: disabled (and nothing else)\n"
-    "  memory used: N bytes (K KiB)   K = N / 1024 rounded up\n"
-    "  memory total: N bytes (K KiB)\n"
-    "then for each cell, sorted by name (byte order), after an empty line:\n"
-    "  cell NAME\n"
-    "    harts: LIST                  e.g. 0-3 or 0,2-3; \"none\" and no table if empty\n"
-    "    exits       cpuH  cpuH ...   one column per hart of the cell, ascending\n"
-    "    REASON      N     N    ...   only reasons with a non-zero count on some hart,\n"
-    "                                 in the order of the hypervisor's exit reasons\n"
-    "    total       N     N    ...   the harts' exits_total counters\n"
-    "Table lines start with two spaces; columns are separated by at least two spaces;\n"
-    "names are left-aligned, counts decimal and right-aligned; no trailing spaces.\n"
-    "Reasons: irq_timer irq_software irq_external sbi_time sbi_ipi sbi_rfence sbi_hsm\n"
-    "sbi_console sbi_other hypercall mmio guest_fault virtual_insn other.\n";
+	"\n"
+	"Output of 'hvctl info' (stdout):\n"
+	"  hypervisor: enabled            or: hypervisor: disabled (and nothing else)\n"
+	"  memory used: N bytes (K KiB)   K = N / 1024 rounded up\n"
+	"  memory total: N bytes (K KiB)\n"
+	"then for each cell, sorted by name (byte order), after an empty line:\n"
+	"  cell NAME\n"
+	"    harts: LIST                  e.g. 0-3 or 0,2-3; \"none\" and no table if empty\n"
+	"    exits       cpuH  cpuH ...   one column per hart of the cell, ascending\n"
+	"    REASON      N     N    ...   only reasons with a non-zero count on some hart,\n"
+	"                                 in the order of the hypervisor's exit reasons\n"
+	"    total       N     N    ...   the harts' exits_total counters\n"
+	"Table lines start with two spaces; columns are separated by at least two spaces;\n"
+	"names are left-aligned, counts decimal and right-aligned; no trailing spaces.\n"
+	"Reasons: irq_timer irq_software irq_external sbi_time sbi_ipi sbi_rfence sbi_hsm\n"
+	"sbi_console sbi_other hypercall mmio guest_fault virtual_insn other.\n"
+	"'hvctl cell stats NAME' prints that cell's part of the report, without the empty line.\n";
+
+static const char list_format[] =
+	"\n"
+	"Output of 'hvctl cell list' (stdout):\n"
+	"  NAME  STATE  HARTS             a header, then one line per cell: the root cell\n"
+	"                                 first, the others sorted by name (byte order)\n"
+	"Columns are left-aligned and separated by two spaces; HARTS is a list like the one of\n"
+	"'hvctl info'; STATE is stopped, running, shut down or failed, and a failed cell's line\n"
+	"ends with \" - REASON\" (why the hypervisor stopped it).\n";
 
 static const char environment[] =
-    "\n"
-    "Environment:\n"
-    "  BH_DEVICE  the device to use (default " HVCTL_DEFAULT_DEVICE ")\n"
-    "  BH_SYSFS   the sysfs directory to read (default " HVCTL_DEFAULT_SYSFS ")\n"
-    "\n"
-    "Exit status: 0 done, 1 failed (message on stderr), 2 bad command line.\n";
+	"\n"
+	"Environment:\n"
+	"  BH_DEVICE  the device to use (default " HVCTL_DEFAULT_DEVICE ")\n"
+	"  BH_SYSFS   the sysfs directory to read (default " HVCTL_DEFAULT_SYSFS ")\n"
+	"\n"
+	"Exit status: 0 done, 1 failed (message on stderr), 2 bad command line.\n";
 
 static int command_width(void)
 {
@@ -87,6 +112,7 @@ int hvctl_cmd_help(int argc, char **argv)
 	print_usage(stdout);
 	fputs(environment, stdout);
 	fputs(info_format, stdout);
+	fputs(list_format, stdout);
 	return HVCTL_OK;
 }
 
@@ -131,6 +157,28 @@ static const struct hvctl_command *find_command(int argc, char **argv, int *word
 	return best;
 }
 
+/* Whether word starts some command with more words ("cell" of "cell create"). */
+static int is_group(const char *word)
+{
+	size_t i, len = strlen(word);
+
+	for (i = 0; i < NUM_COMMANDS; i++) {
+		if (!strncmp(commands[i].name, word, len) && commands[i].name[len] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+static void unknown_command(int argc, char **argv)
+{
+	if (!is_group(argv[0]))
+		hvctl_error("unknown command '%s'", argv[0]);
+	else if (argc == 1)
+		hvctl_error("%s: which one? (see the commands below)", argv[0]);
+	else
+		hvctl_error("unknown command '%s %s'", argv[0], argv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	const struct hvctl_command *cmd;
@@ -141,7 +189,7 @@ int main(int argc, char **argv)
 
 	cmd = find_command(argc - 1, argv + 1, &words);
 	if (!cmd) {
-		hvctl_error("unknown command '%s'", argv[1]);
+		unknown_command(argc - 1, argv + 1);
 		return usage_error();
 	}
 	nargs = argc - 1 - words;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * hvctl helpers: error messages, where the device and sysfs are, reading
- * files and hart lists.
+ * hvctl helpers: error messages, where the device and sysfs are, cell names,
+ * reading files, numbers and hart lists.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,11 +56,54 @@ int hvctl_open_device(void)
 	return -1;
 }
 
+void hvctl_ioctl_error(const char *what, char *err, size_t size, int error)
+{
+	size_t n;
+
+	/* Do not trust the driver to terminate or trim its message. */
+	err[size - 1] = '\0';
+	n = strlen(err);
+	while (n && err[n - 1] == '\n')
+		err[--n] = '\0';
+	if (n)
+		hvctl_error("%s: %s", what, err);
+	else if (error == ENOTTY)
+		hvctl_error("%s: the driver does not know this request: is %s older than hvctl?",
+			    what, HVCTL_MODULE_PATH);
+	else
+		hvctl_error("%s: %s", what, strerror(error));
+}
+
+int hvctl_check_cell_name(const char *command, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len) {
+		hvctl_error("%s: empty cell name", command);
+		return -1;
+	}
+	if (len > HVCTL_CELL_NAME_MAX) {
+		hvctl_error("%s: cell name '%s' is %zu characters long, at most %d are allowed",
+			    command, name, len, HVCTL_CELL_NAME_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+void hvctl_copy_cell_name(char dst[HVCTL_CELL_NAME_MAX + 1], const char *name)
+{
+	memset(dst, 0, HVCTL_CELL_NAME_MAX + 1);
+	memcpy(dst, name, strnlen(name, HVCTL_CELL_NAME_MAX));
+}
+
+/* First allocation of hvctl_read_file(); it doubles from there up to the limit. */
+#define READ_CHUNK (64 * 1024)
+
 int hvctl_read_file(const char *path, size_t max_len, void **data, size_t *len)
 {
 	/* One byte more than allowed tells a too-large file from one that fits. */
-	char *buf = malloc(max_len + 1);
-	size_t used = 0;
+	size_t cap = max_len < READ_CHUNK ? max_len + 1 : READ_CHUNK, used = 0;
+	char *buf = malloc(cap);
 	int fd, err = 0;
 
 	*data = NULL;
@@ -74,8 +117,20 @@ int hvctl_read_file(const char *path, size_t max_len, void **data, size_t *len)
 		return err;
 	}
 	while (used <= max_len) {
-		ssize_t n = read(fd, buf + used, max_len + 1 - used);
+		ssize_t n;
 
+		if (used == cap) {
+			size_t new_cap = cap <= (max_len + 1) / 2 ? 2 * cap : max_len + 1;
+			char *grown = realloc(buf, new_cap);
+
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = grown;
+			cap = new_cap;
+		}
+		n = read(fd, buf + used, cap - used);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -139,6 +194,37 @@ int hvctl_read_u64(const char *path, uint64_t *value)
 	if (p == text || *p) {
 		hvctl_error("%s: expected an unsigned decimal number, found \"%s\"", path, text);
 		return -1;
+	}
+	*value = v;
+	return 0;
+}
+
+int hvctl_parse_u64(const char *text, uint64_t *value)
+{
+	unsigned int base = 10;
+	const char *p = text;
+	uint64_t v = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p)
+		return -1;
+	for (; *p; p++) {
+		unsigned int digit;
+
+		if (*p >= '0' && *p <= '9')
+			digit = (unsigned int)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			digit = (unsigned int)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			digit = (unsigned int)(*p - 'A' + 10);
+		else
+			return -1;
+		if (v > (UINT64_MAX - digit) / base)
+			return -1;
+		v = v * base + digit;
 	}
 	*value = v;
 	return 0;
