@@ -30,6 +30,17 @@ trap 'rm -f "$list"' EXIT
 		[ "$link" = /bin/busybox ] && continue
 		echo "slink $link /bin/busybox 0777 0 0"
 	done <"$build/busybox/busybox.links"
+	# Parent directories of the project's files (the unpacker skips a file
+	# whose directory does not exist).
+	for extra in "$@"; do
+		d=$(dirname "${extra%%=*}")
+		while [ "$d" != / ]; do
+			echo "$d"
+			d=$(dirname "$d")
+		done
+	done | sort -u | while IFS= read -r d; do
+		echo "dir $d 0755 0 0"
+	done
 	for extra in "$@"; do
 		dest=${extra%%=*} src=${extra#*=}
 		[ -f "$src" ] || { echo "mk-initramfs.sh: $src (for $dest) does not exist" >&2; exit 1; }

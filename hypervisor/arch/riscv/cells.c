@@ -259,9 +259,13 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	{
 		const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
 
-		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
+		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++) {
 			if (!(r[i].flags & BH_MEM_LOADABLE))
 				unmap_from_root(&r[i]);
+			/* A cell starts with clean RAM: nothing of a previous cell leaks. */
+			if (!(r[i].flags & BH_MEM_IO))
+				memset((void *)(uintptr_t)r[i].phys_start, 0, r[i].size);
+		}
 		fence_root();
 		cell->loadable_in_root = true;
 	}

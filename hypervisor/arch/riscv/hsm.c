@@ -54,6 +54,8 @@ void hart_park(struct hart *h)
 	h->sstatus |= SSTATUS_SPP;
 	h->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;
 	hfence_vvma_all();
+	/* The image was written by another hart: fetch it fresh. */
+	__asm__ __volatile__("fence.i" ::: "memory");
 	h->state = HART_STARTED;
 	hart_update_vseip(h);
 	/* The stack of the call that parked us is abandoned here. */

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The isolation test inmate: it tries what a cell must not be able to do.
+ * The mode is the first line of the parameter page (see docs/inmates.md):
+ *
+ *   sbi (or empty)   SBI calls naming a root hart: each must be refused
+ *   read [ADDR]      load from ADDR, default 0x80100000 then 0xbbe01000
+ *   write [ADDR]     store to ADDR, same defaults
+ *   plic             program PLIC source 8, a root line
+ *   canary ADDR      store 0xdeadbeef at ADDR
+ *
+ * For all but sbi the hypervisor must fail the cell at the first forbidden
+ * access, so any line printed after the "attack: reading/writing ..." one
+ * means isolation is broken.
+ */
+#include "inmate.h"
+
+#define MODE_MAX     64
+#define ROOT_HART    0
+#define ROOT_LINE    8 /* virtio-net on the QEMU board */
+#define PAST_RAM     (INMATE_RAM_BASE + INMATE_RAM_SIZE)
+#define HYPERVISOR   0xbbe01000UL /* a page into the hypervisor's memory */
+#define CANARY_VALUE 0xdeadbeefU
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The first line of the parameter page, without surrounding blanks. */
+static void read_mode_line(char *line, size_t size)
+{
+	const char *p = inmate_param_page();
+	size_t len = 0, i = 0;
+
+	while (i < INMATE_PARAM_SIZE && is_space(p[i]))
+		i++;
+	for (; i < INMATE_PARAM_SIZE && len + 1 < size; i++) {
+		if (p[i] == '\0' || p[i] == '\n' || p[i] == '\r')
+			break;
+		line[len++] = p[i];
+	}
+	while (len && is_space(line[len - 1]))
+		len--;
+	line[len] = '\0';
+}
+
+/* Split "word rest" in place: returns rest ("" if none). */
+static char *split_word(char *line)
+{
+	while (*line && !is_space(*line))
+		line++;
+	if (!*line)
+		return line;
+	*line++ = '\0';
+	while (is_space(*line))
+		line++;
+	return line;
+}
+
+static bool equal(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Hex with or without 0x; false for anything else or nothing. */
+static bool parse_hex(const char *s, uintptr_t *out)
+{
+	uintptr_t v = 0;
+	unsigned int digits = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++, digits++) {
+		unsigned int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned int)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned int)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned int)(*s - 'A' + 10);
+		else
+			return false;
+		if (digits == 16)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return digits > 0;
+}
+
+static void report(const char *what, struct sbi_ret ret)
+{
+	printf("attack: %s -> error %ld\n", what, ret.error);
+}
+
+static void attack_sbi(unsigned long hart)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "hsm hart_start hart %u", ROOT_HART);
+	report(what, sbi_hart_start(ROOT_HART, INMATE_RAM_BASE, 0));
+	snprintf(what, sizeof(what), "hsm hart_get_status hart %u", ROOT_HART);
+	report(what, sbi_hart_get_status(ROOT_HART));
+	snprintf(what, sizeof(what), "ipi hart %u", ROOT_HART);
+	report(what, sbi_send_ipi(1UL << ROOT_HART, 0));
+	snprintf(what, sizeof(what), "rfence remote_fence_i hart %u", ROOT_HART);
+	report(what, sbi_remote_fence_i(1UL << ROOT_HART, 0));
+	snprintf(what, sizeof(what), "rfence remote_sfence_vma hart %u", ROOT_HART);
+	report(what, sbi_remote_sfence_vma(1UL << ROOT_HART, 0, 0, ~0UL));
+	(void)hart;
+	printf("attack: sbi done\n");
+}
+
+static void attack_read(uintptr_t addr)
+{
+	uint64_t value;
+
+	printf("attack: reading 0x%lx\n", (unsigned long)addr);
+	value = *(volatile uint64_t *)addr;
+	printf("attack: read returned 0x%lx\n", (unsigned long)value);
+}
+
+static void attack_write(uintptr_t addr)
+{
+	printf("attack: writing 0x%lx\n", (unsigned long)addr);
+	*(volatile uint32_t *)addr = CANARY_VALUE;
+	printf("attack: write done\n");
+}
+
+static void attack_plic(const struct bh_boot_info *bi, unsigned long hart)
+{
+	struct plic_ctx plic;
+
+	if (plic_ctx_init(&plic, bi, hart)) {
+		printf("attack: hart %lu has no PLIC context\n", hart);
+		return;
+	}
+	printf("attack: writing priority 7 of PLIC source %u\n", ROOT_LINE);
+	plic_set_priority(&plic, ROOT_LINE, 7);
+	printf("attack: enabling PLIC source %u in context %u\n", ROOT_LINE, plic.context);
+	plic_enable(&plic, ROOT_LINE);
+	printf("attack: plic write done\n");
+}
+
+static void attack_canary(const char *arg)
+{
+	uintptr_t addr;
+
+	if (!parse_hex(arg, &addr) || addr % 4) {
+		printf("attack: canary needs a 4-byte aligned hex address, e.g. canary 0x80400000\n");
+		return;
+	}
+	printf("attack: writing 0x%x to 0x%lx\n", CANARY_VALUE, (unsigned long)addr);
+	*(volatile uint32_t *)addr = CANARY_VALUE;
+	printf("attack: canary write done\n");
+}
+
+/* read/write: the address given, or past the cell's RAM and then the hypervisor. */
+static void attack_access(const char *arg, void (*access)(uintptr_t))
+{
+	uintptr_t addr;
+
+	if (!*arg) {
+		access(PAST_RAM);
+		access(HYPERVISOR);
+		return;
+	}
+	if (!parse_hex(arg, &addr) || addr % 8) {
+		printf("attack: '%s' is not an 8-byte aligned hex address\n", arg);
+		return;
+	}
+	access(addr);
+}
+
+int main(unsigned long hart, const struct bh_boot_info *bi)
+{
+	char line[MODE_MAX];
+	const char *mode = line;
+	char *arg;
+
+	read_mode_line(line, sizeof(line));
+	arg = split_word(line);
+	if (!*mode)
+		mode = "sbi";
+	printf("attack: mode %s%s%s\n", mode, *arg ? " " : "", arg);
+
+	if (equal(mode, "sbi"))
+		attack_sbi(hart);
+	else if (equal(mode, "read"))
+		attack_access(arg, attack_read);
+	else if (equal(mode, "write"))
+		attack_access(arg, attack_write);
+	else if (equal(mode, "plic"))
+		attack_plic(bi, hart);
+	else if (equal(mode, "canary"))
+		attack_canary(arg);
+	else
+		printf("attack: unknown mode '%s' (sbi, read, write, plic, canary)\n", mode);
+	hart_idle();
+}
