@@ -58,85 +58,20 @@ struct bh_enable_ctx {
 	bool hotplug_race;	   /* the online CPUs changed before they could enter */
 	struct bh_leave_ctx leave; /* for taking back harts after a partial start */
 	char check_msg[BH_CONFIG_ERR_LEN];
-	char msg[BH_MSG_LEN];
+	struct bh_reply reply;
 };
 
 /* ------------------------------------------------------------ messages */
 
-/*
- * Refuses the request: logs the message and hands it to the caller (cut to
- * its buffer). Returns err. If the caller's buffer is not writable, the
- * message is still in the kernel log and the caller still gets err.
- */
+/* Refuses the request: logs the message and hands it to the caller. Returns err. */
 static __printf(3, 4) long enable_fail(struct bh_enable_ctx *ctx, long err, const char *fmt, ...)
 {
-	void __user *ubuf = u64_to_user_ptr(ctx->req.err_ptr);
 	va_list ap;
-	size_t len;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
+	err = bh_vfail(&ctx->reply, err, fmt, ap);
 	va_end(ap);
-	pr_err("%s\n", ctx->msg);
-	if (ctx->req.err_ptr && ctx->req.err_size) {
-		len = min_t(u64, strlen(ctx->msg) + 1, ctx->req.err_size);
-		ctx->msg[len - 1] = '\0';
-		if (copy_to_user(ubuf, ctx->msg, len))
-			pr_err("cannot write the message to user address 0x%llx\n",
-			       ctx->req.err_ptr);
-	}
 	return err;
-}
-
-/* Room for errno_name()'s answer. */
-#define BH_ERRNO_NAME_LEN 24
-
-/*
- * err's symbolic name ("EINVAL") for the values the hypervisor and the driver
- * are likely to produce, else "error -N" formatted into buf (BH_ERRNO_NAME_LEN
- * bytes).
- */
-static const char *errno_name(long err, char *buf)
-{
-	switch (err) {
-	case -EPERM:
-		return "EPERM";
-	case -ENOENT:
-		return "ENOENT";
-	case -EIO:
-		return "EIO";
-	case -E2BIG:
-		return "E2BIG";
-	case -ENOEXEC:
-		return "ENOEXEC";
-	case -EAGAIN:
-		return "EAGAIN";
-	case -ENOMEM:
-		return "ENOMEM";
-	case -EFAULT:
-		return "EFAULT";
-	case -EBUSY:
-		return "EBUSY";
-	case -EEXIST:
-		return "EEXIST";
-	case -ENODEV:
-		return "ENODEV";
-	case -EINVAL:
-		return "EINVAL";
-	case -ENOSPC:
-		return "ENOSPC";
-	case -ERANGE:
-		return "ERANGE";
-	case -EOPNOTSUPP:
-		return "EOPNOTSUPP";
-	case -ETIMEDOUT:
-		return "ETIMEDOUT";
-	case -ENOTSUPP:
-		return "ENOTSUPP";
-	default:
-		snprintf(buf, BH_ERRNO_NAME_LEN, "error %ld", err);
-		return buf;
-	}
 }
 
 /* A CPU's result as an ioctl return value: a negative errno, never 0 or positive. */
@@ -281,7 +216,7 @@ static long request_image(struct bh_enable_ctx *ctx)
 		ctx->fw = NULL;
 		return enable_fail(ctx, ret,
 				   "cannot load hypervisor image " BH_FIRMWARE_PATH ": %s",
-				   errno_name(ret, name));
+				   bh_errno_name(ret, name));
 	}
 	return 0;
 }
@@ -449,6 +384,9 @@ static void become_enabled(struct bh_enable_ctx *ctx)
 {
 	bh_driver.enter_args = ctx->args;
 	ctx->args = NULL;
+	bh_driver.sys = ctx->sys;
+	ctx->sys = NULL;
+	bh_driver.root_cell = ctx->root_cell;
 	ctx->root_cell = NULL;
 	WRITE_ONCE(bh_driver.enabled, true);
 	/* Unloading the module would leave the hypervisor without its driver. */
@@ -473,7 +411,7 @@ static long undo_partial_start(struct bh_enable_ctx *ctx, long err)
 		return enable_fail(
 			ctx, err,
 			"hypervisor refused to start on harts %*pbl: %s, harts %*pbl taken back (the hypervisor's reason is on the serial console)",
-			BH_MAX_HARTS, bad_harts, errno_name(err, name), BH_MAX_HARTS, ok_harts);
+			BH_MAX_HARTS, bad_harts, bh_errno_name(err, name), BH_MAX_HARTS, ok_harts);
 	}
 	/* Some harts are still guests: stay enabled on them so that disable can retry. */
 	cpus_to_harts(stuck_harts, &bh_driver.guest_cpus, ctx->args);
@@ -482,8 +420,8 @@ static long undo_partial_start(struct bh_enable_ctx *ctx, long err)
 	return enable_fail(
 		ctx, -EIO,
 		"hypervisor refused to start on harts %*pbl: %s, and harts %*pbl cannot leave it: %s; still enabled on them, disable to retry",
-		BH_MAX_HARTS, bad_harts, errno_name(err, name), BH_MAX_HARTS, stuck_harts,
-		errno_name(leave_err, leave_name));
+		BH_MAX_HARTS, bad_harts, bh_errno_name(err, name), BH_MAX_HARTS, stuck_harts,
+		bh_errno_name(leave_err, leave_name));
 }
 
 static long start_hypervisor(struct bh_enable_ctx *ctx)
@@ -524,8 +462,10 @@ static long start_hypervisor(struct bh_enable_ctx *ctx)
 	if (!cpumask_empty(&ctx->entered))
 		return undo_partial_start(ctx, err);
 	up_write(&bh_driver.hv_lock);
-	return enable_fail(ctx, err, "hypervisor refused to start: %s (the hypervisor's reason is on the serial console)",
-			   errno_name(err, name));
+	return enable_fail(
+		ctx, err,
+		"hypervisor refused to start: %s (the hypervisor's reason is on the serial console)",
+		bh_errno_name(err, name));
 }
 
 /* ------------------------------------------------------------ ioctls */
@@ -564,13 +504,15 @@ static long enable_locked(struct bh_enable_ctx *ctx)
 	if (ret)
 		return ret;
 	/* Before the start, so that failing to create it changes nothing. */
-	ctx->root_cell = bh_cell_create(&ctx->sys->root_cell);
+	ctx->root_cell =
+		bh_cell_add(&ctx->sys->root_cell, bh_config_cell_size(&ctx->sys->root_cell), true);
 	if (IS_ERR(ctx->root_cell)) {
 		ret = PTR_ERR(ctx->root_cell);
 		ctx->root_cell = NULL;
 		return enable_fail(ctx, ret, "cannot create the sysfs directory of cell '%s': %s",
-				   ctx->sys->root_cell.name, errno_name(ret, name));
+				   ctx->sys->root_cell.name, bh_errno_name(ret, name));
 	}
+	bh_cell_publish(ctx->root_cell, BH_ROOT_CELL_ID);
 	return start_hypervisor(ctx);
 }
 
@@ -587,6 +529,8 @@ long bh_enable(const struct bh_ioctl_enable __user *uarg)
 		kfree(ctx);
 		return -EFAULT;
 	}
+	ctx->reply.err_ptr = ctx->req.err_ptr;
+	ctx->reply.err_size = ctx->req.err_size;
 	if (!capable(CAP_SYS_ADMIN)) {
 		ret = enable_fail(ctx, -EPERM, "enabling the hypervisor needs CAP_SYS_ADMIN");
 		kfree(ctx);
@@ -596,7 +540,7 @@ long bh_enable(const struct bh_ioctl_enable __user *uarg)
 	mutex_lock(&bh_driver.lock);
 	ret = enable_locked(ctx);
 	if (ctx->root_cell)
-		bh_cell_destroy(ctx->root_cell);
+		bh_cell_remove(ctx->root_cell);
 	mutex_unlock(&bh_driver.lock);
 
 	release_firmware(ctx->fw);
@@ -606,11 +550,35 @@ long bh_enable(const struct bh_ioctl_enable __user *uarg)
 	return ret;
 }
 
+/*
+ * The hypervisor cannot leave cells running on their own. Returns 0, or
+ * -EBUSY naming them. Under lock.
+ */
+static long check_no_cells(void)
+{
+	/* Room for the longest list: 63 one-hart cells with 31-character names. */
+	const size_t size = BH_MAX_HARTS * (BH_CELL_NAME_LEN + 2);
+	const struct bh_cell *cell;
+	size_t len = 0;
+	char *names;
+
+	names = kzalloc(size, GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+	list_for_each_entry(cell, &bh_driver.cells, node)
+		if (!cell->root)
+			len += scnprintf(names + len, size - len, "%s%s", len ? ", " : "",
+					 cell->desc->name);
+	if (len)
+		pr_err("cannot disable: destroy cells first: %s\n", names);
+	kfree(names);
+	return len ? -EBUSY : 0;
+}
+
 long bh_disable(void)
 {
 	DECLARE_BITMAP(harts, BH_MAX_HARTS);
 	char name[BH_ERRNO_NAME_LEN];
-	struct bh_cell *cell, *next;
 	struct bh_leave_ctx *ctx;
 	unsigned int cpu;
 	long ret;
@@ -626,6 +594,9 @@ long bh_disable(void)
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = check_no_cells();
+	if (ret)
+		goto out;
 	for_each_cpu(cpu, &bh_driver.guest_cpus) {
 		if (cpu_online(cpu))
 			continue;
@@ -644,15 +615,17 @@ long bh_disable(void)
 			pr_err("cannot disable: a CPU of the hypervisor went offline\n");
 		else
 			pr_err("cannot disable: harts %*pbl cannot leave the hypervisor: %s\n",
-			       BH_MAX_HARTS, harts, errno_name(ret, name));
+			       BH_MAX_HARTS, harts, bh_errno_name(ret, name));
 		ret = ret == -EBUSY ? -EBUSY : -EIO;
 		goto out;
 	}
 	WRITE_ONCE(bh_driver.enabled, false);
 	up_write(&bh_driver.hv_lock);
 
-	list_for_each_entry_safe(cell, next, &bh_driver.cells, node)
-		bh_cell_destroy(cell);
+	bh_cell_remove(bh_driver.root_cell);
+	bh_driver.root_cell = NULL;
+	kfree(bh_driver.sys);
+	bh_driver.sys = NULL;
 	kfree(bh_driver.enter_args);
 	bh_driver.enter_args = NULL;
 	module_put(THIS_MODULE);

@@ -29,6 +29,18 @@ static long bh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return bh_disable();
 	case BH_IOCTL_CONSOLE:
 		return bh_console_read(uarg);
+	case BH_IOCTL_CELL_CREATE:
+		return bh_cell_create_ioctl(uarg);
+	case BH_IOCTL_CELL_LOAD:
+		return bh_cell_load_ioctl(uarg);
+	case BH_IOCTL_CELL_START:
+		return bh_cell_start_ioctl(uarg);
+	case BH_IOCTL_CELL_SHUTDOWN:
+		return bh_cell_shutdown_ioctl(uarg);
+	case BH_IOCTL_CELL_DESTROY:
+		return bh_cell_destroy_ioctl(uarg);
+	case BH_IOCTL_CELL_CONSOLE:
+		return bh_cell_console_read(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -58,11 +70,16 @@ static int __init bh_init(void)
 	ret = bh_sysfs_init();
 	if (ret)
 		goto unregister_root;
-	ret = misc_register(&bh_misc);
+	ret = bh_cell_hotplug_init();
 	if (ret)
 		goto exit_sysfs;
+	ret = misc_register(&bh_misc);
+	if (ret)
+		goto exit_hotplug;
 	return 0;
 
+exit_hotplug:
+	bh_cell_hotplug_exit();
 exit_sysfs:
 	bh_sysfs_exit();
 unregister_root:
@@ -74,6 +91,7 @@ unregister_root:
 static void __exit bh_exit(void)
 {
 	misc_deregister(&bh_misc);
+	bh_cell_hotplug_exit();
 	bh_sysfs_exit();
 	root_device_unregister(bh_driver.root_dev);
 }

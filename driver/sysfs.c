@@ -2,7 +2,7 @@
 /*
  * sysfs under /sys/devices/bulkhead:
  *   enabled, mem_total, mem_used
- *   cells/<name>/cpus
+ *   cells/<name>/cpus, id, state, reason
  *   cells/<name>/statistics/cpu<hart>/<exit reason>, exits_total
  * Every number that comes from the hypervisor is asked for at read time.
  */
@@ -153,26 +153,94 @@ static void bh_init_stat_attrs(void)
 
 /* ------------------------------------------------------------ cells/<name> */
 
+static struct bh_cell *to_cell(struct kobject *kobj)
+{
+	return container_of(kobj, struct bh_cell, kobj);
+}
+
+/* Whether the hypervisor knows the cell by its id yet. */
+static bool cell_live(const struct bh_cell *cell)
+{
+	/* Pairs with bh_cell_publish(): a reader that sees live sees the id. */
+	return smp_load_acquire(&cell->live);
+}
+
+/* The root's harts are those no other cell has taken. */
 static ssize_t cpus_show(struct kobject *kobj, struct kobj_attribute *kattr, char *buf)
 {
-	struct bh_cell *cell = container_of(kobj, struct bh_cell, kobj);
+	struct bh_cell *cell = to_cell(kobj);
 	DECLARE_BITMAP(harts, BH_MAX_HARTS);
+	u64 cpu_set = cell->desc->cpu_set;
 
-	bitmap_from_u64(harts, cell->cpu_set);
+	if (cell->root)
+		cpu_set &= ~READ_ONCE(bh_driver.cell_harts);
+	bitmap_from_u64(harts, cpu_set);
 	return sysfs_emit(buf, "%*pbl\n", BH_MAX_HARTS, harts);
 }
 
+static ssize_t id_show(struct kobject *kobj, struct kobj_attribute *kattr, char *buf)
+{
+	struct bh_cell *cell = to_cell(kobj);
+
+	if (!cell_live(cell))
+		return -ENODEV;
+	return sysfs_emit(buf, "%llu\n", cell->id);
+}
+
+/*
+ * The hypervisor's view of the cell; the root runs as long as the hypervisor
+ * does. -ENODEV while the cell is being created.
+ */
+static int cell_status(struct bh_cell *cell, struct bh_cell_status *status)
+{
+	if (!cell_live(cell))
+		return -ENODEV;
+	if (cell->root) {
+		memset(status, 0, sizeof(*status));
+		status->state = BH_CELL_RUNNING;
+		return 0;
+	}
+	return bh_cell_status(cell, status);
+}
+
+static const char *const bh_cell_state_names[] = BH_CELL_STATE_NAMES_INIT;
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *kattr, char *buf)
+{
+	struct bh_cell_status status;
+	int ret = cell_status(to_cell(kobj), &status);
+
+	if (ret)
+		return ret;
+	if (status.state >= ARRAY_SIZE(bh_cell_state_names))
+		return sysfs_emit(buf, "unknown (%u)\n", status.state);
+	return sysfs_emit(buf, "%s\n", bh_cell_state_names[status.state]);
+}
+
+static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *kattr, char *buf)
+{
+	struct bh_cell_status status;
+	int ret = cell_status(to_cell(kobj), &status);
+
+	return ret ? ret : sysfs_emit(buf, "%s\n", status.reason);
+}
+
 static struct kobj_attribute bh_cpus_attr = __ATTR_RO(cpus);
+static struct kobj_attribute bh_id_attr = __ATTR_RO(id);
+static struct kobj_attribute bh_state_attr = __ATTR_RO(state);
+static struct kobj_attribute bh_reason_attr = __ATTR_RO(reason);
 
 static struct attribute *bh_cell_attrs[] = {
-	&bh_cpus_attr.attr,
-	NULL,
+	&bh_cpus_attr.attr, &bh_id_attr.attr, &bh_state_attr.attr, &bh_reason_attr.attr, NULL,
 };
 ATTRIBUTE_GROUPS(bh_cell);
 
 static void bh_cell_release(struct kobject *kobj)
 {
-	kfree(container_of(kobj, struct bh_cell, kobj));
+	struct bh_cell *cell = to_cell(kobj);
+
+	kfree(cell->desc);
+	kfree(cell);
 }
 
 static const struct kobj_type bh_cell_ktype = {
@@ -207,7 +275,7 @@ static int bh_cpu_dir_add(struct bh_cell *cell, u32 hart)
 	return 0;
 }
 
-/* Drops everything bh_cell_create() made; children go before their parents. */
+/* Drops everything bh_cell_add() made; children go before their parents. */
 static void bh_cell_put(struct bh_cell *cell)
 {
 	unsigned int hart;
@@ -219,7 +287,7 @@ static void bh_cell_put(struct bh_cell *cell)
 	kobject_put(&cell->kobj);
 }
 
-struct bh_cell *bh_cell_create(const struct bh_cell_desc *desc)
+struct bh_cell *bh_cell_add(const struct bh_cell_desc *desc, u64 config_size, bool root)
 {
 	struct bh_cell *cell = kzalloc(sizeof(*cell), GFP_KERNEL);
 	unsigned int hart;
@@ -228,7 +296,14 @@ struct bh_cell *bh_cell_create(const struct bh_cell_desc *desc)
 	if (!cell)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&cell->node);
-	cell->cpu_set = desc->cpu_set;
+	cell->root = root;
+	cell->config_size = config_size;
+	/* Its own copy: kmalloc'd, so physically contiguous for a hypercall. */
+	cell->desc = kmemdup(desc, config_size, GFP_KERNEL);
+	if (!cell->desc) {
+		kfree(cell);
+		return ERR_PTR(-ENOMEM);
+	}
 	ret = kobject_init_and_add(&cell->kobj, &bh_cell_ktype, bh_driver.cells_dir, "%s",
 				   desc->name);
 	if (ret)
@@ -239,14 +314,13 @@ struct bh_cell *bh_cell_create(const struct bh_cell_desc *desc)
 		goto fail;
 	}
 	for (hart = 0; hart < BH_MAX_HARTS; hart++) {
-		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
+		if (!bh_config_cpu_set_has(desc->cpu_set, hart))
 			continue;
 		ret = bh_cpu_dir_add(cell, hart);
 		if (ret)
 			goto fail;
 	}
 	list_add_tail(&cell->node, &bh_driver.cells);
-	kobject_uevent(&cell->kobj, KOBJ_ADD);
 	return cell;
 
 fail:
@@ -254,8 +328,17 @@ fail:
 	return ERR_PTR(ret);
 }
 
-void bh_cell_destroy(struct bh_cell *cell)
+void bh_cell_publish(struct bh_cell *cell, u64 id)
 {
+	cell->id = id;
+	/* A reader that sees live sees the id. */
+	smp_store_release(&cell->live, true);
+	kobject_uevent(&cell->kobj, KOBJ_ADD);
+}
+
+void bh_cell_remove(struct bh_cell *cell)
+{
+	WRITE_ONCE(cell->live, false);
 	list_del(&cell->node);
 	bh_cell_put(cell);
 }

@@ -54,7 +54,10 @@ def test_make_run_gives_a_shell_and_ctrl_a_x_quits():
                      f"SSH_PORT={free_tcp_port()}"], cwd=ROOT)
     try:
         term.expect("bulkhead: hypervisor enabled; Linux now runs as the root cell", timeout=120)
+        term.expect("bulkhead: demo cell 'hello' runs on hart 3", timeout=60)
         term.expect("bulkhead:/# ", timeout=60)
+        term.send(b"hvctl cell console hello\r")
+        term.expect("hello from cell hello on hart 3", timeout=20)
         term.send(b"echo shell-$((6*7)) enabled=$(cat /sys/devices/bulkhead/enabled)\r")
         term.expect("shell-42 enabled=1", timeout=20)
         term.send(b"\x01x")

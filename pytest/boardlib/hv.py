@@ -1,5 +1,6 @@
 """Driving Bulkhead on a board: the module, hvctl, sysfs and /proc/interrupts."""
 import re
+import time
 
 SYSFS = "/sys/devices/bulkhead"
 MODULE = "/lib/modules/bulkhead/bulkhead.ko"
@@ -66,3 +67,67 @@ def interrupts(board, action):
         if parts and parts[-1] == action:
             return [int(x) for x in parts[1:1 + ncpu]]
     raise AssertionError(f"no '{action}' line in /proc/interrupts:\n" + "\n".join(lines))
+
+
+class Cells:
+    """Cells on a board, through hvctl."""
+
+    def __init__(self, hv):
+        self.hv = hv
+        self.board = hv.board
+
+    def config(self, name):
+        return self.board.project_file(f"/etc/bulkhead/{name}-cell.cell")
+
+    def image(self, name, kind="bin"):
+        return self.board.project_file(f"/usr/share/bulkhead/inmates/{name}.{kind}")
+
+    def create(self, config_path, check=True):
+        return self.hv.hvctl(f"cell create {config_path}", check=check)
+
+    def run_demo(self, name, cell=None, params=None):
+        """create + load + (parameter page) + start of a demo cell; returns the cell name."""
+        cell = cell or name
+        self.create(self.config(name))
+        self.hv.hvctl(f"cell load {cell} {self.image(name)}")
+        if params is not None:
+            self.board.target.put(params.encode() + b"\n\0", "/tmp/params")
+            self.hv.hvctl(f"cell load {cell} /tmp/params -a 0x800ff000")
+        self.hv.hvctl(f"cell start {cell}")
+        return cell
+
+    def console(self, cell):
+        return self.hv.hvctl(f"cell console {cell}").stdout
+
+    def wait_console(self, cell, pattern, timeout=60):
+        """Poll the cell's console until `pattern` (a regex) shows; return the console."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.console(cell)
+            if re.search(pattern, text, re.M):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"'{pattern}' not in cell {cell}'s console after "
+                                     f"{timeout} s:\n{text}")
+            time.sleep(0.5)
+
+    def state(self, cell):
+        return self.board.read(f"{SYSFS}/cells/{cell}/state")
+
+    def reason(self, cell):
+        return self.board.read(f"{SYSFS}/cells/{cell}/reason")
+
+    def wait_state(self, cell, state, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.state(cell) != state:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"cell {cell} is {self.state(cell)}, not {state}")
+            time.sleep(0.3)
+
+    def names(self):
+        return self.hv.cells()
+
+    def destroy_all(self):
+        for name in self.names():
+            if name != "root":
+                self.hv.hvctl(f"cell destroy {name}")

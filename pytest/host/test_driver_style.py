@@ -1,10 +1,14 @@
-"""The Linux driver (driver/) on the host: kernel style, its CRC-32, its Kbuild.
+"""The Linux driver (driver/) on the host: kernel style, its pure parts, its Kbuild.
 
 The module itself only runs on the board; here are the checks that need no
 board. Style: the kernel's own checkpatch.pl must find nothing in the
 driver's files. CRC-32: driver/crc32.c, compiled for the host, must agree
-with zlib's crc32 (the image checksum is defined as that CRC). Kbuild: every
-driver C file is linked into the module.
+with zlib's crc32 (the image checksum is defined as that CRC). Cells:
+driver/cell_check.c (what a new cell may not take from existing cells, where
+a loaded image goes), compiled for the host with the config validator, must
+agree with a model written here from docs/config-format.md and the ioctl
+rules in include/bulkhead/uapi.h. Kbuild: every driver C file is linked into
+the module.
 """
 import ctypes
 import random
@@ -17,7 +21,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+import cellfile as cf  # noqa: E402
 from paths import BUILD, ROOT  # noqa: E402
 
 DRIVER = ROOT / "driver"
@@ -25,7 +32,14 @@ CHECKPATCH = BUILD / "src" / "linux-source-6.1" / "scripts" / "checkpatch.pl"
 
 # The driver engineer's files; trampoline.S and trampoline.h are the lead's.
 DRIVER_FILES = ["Kbuild", "build.mk", "main.c", "enable.c", "sysfs.c", "console.c", "crc32.c",
-                "bulkhead.h", "hypercall.h"]
+                "msg.c", "cell.c", "cell_check.c", "cell_run.c", "bulkhead.h", "hypercall.h",
+                "cell_check.h"]
+
+
+def test_style_covers_every_driver_file():
+    lead = {"trampoline.S", "trampoline.h"}
+    present = {p.name for p in DRIVER.iterdir() if p.is_file()} - lead
+    assert present == set(DRIVER_FILES)
 
 
 # ---------------------------------------------------------------- checkpatch
@@ -97,9 +111,241 @@ def test_crc32_continues_like_zlib(bh_crc32):
 
 def test_kbuild_links_every_driver_source():
     text = (DRIVER / "Kbuild").read_text()
-    m = re.search(r"^bulkhead-y\s*:=\s*(.*)$", text, re.M)
-    assert m, "driver/Kbuild has no bulkhead-y line"
-    objects = set(m.group(1).split())
+    lines = re.findall(r"^bulkhead-y\s*[:+]=\s*(.*)$", text, re.M)
+    assert lines, "driver/Kbuild has no bulkhead-y line"
+    objects = set(" ".join(lines).split())
     expected = {p.stem + ".o" for p in DRIVER.glob("*.c")}
     expected |= {"config_check.o", "trampoline.o"}  # copied in / the lead's assembly
     assert objects == expected
+
+
+# ---------------------------------------------------------------- cell_check.c
+
+U64 = 1 << 64
+LOAD_OK, LOAD_EMPTY, LOAD_NO_REGION, LOAD_NOT_LOADABLE, LOAD_TOO_BIG = range(5)
+RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
+
+
+@pytest.fixture(scope="module")
+def cellcheck(tmp_path_factory):
+    """driver/cell_check.c and the config validator, built for the host."""
+    cc = shutil.which("cc")
+    if not cc:
+        pytest.skip("no host C compiler")
+    lib = tmp_path_factory.mktemp("cell_check") / "libcellcheck.so"
+    r = subprocess.run([cc, "-std=c11", "-O1", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror",
+                        "-Wshadow", "-DBH_HOST", f"-I{ROOT / 'include'}",
+                        f"-I{ROOT / 'hypervisor' / 'include'}", "-o", str(lib),
+                        str(DRIVER / "cell_check.c"),
+                        str(ROOT / "hypervisor" / "core" / "config_check.c")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, f"compiling driver/cell_check.c for the host:\n{r.stderr}"
+    so = ctypes.CDLL(str(lib))
+    so.bh_cell_hart_clash.restype = ctypes.c_int
+    so.bh_cell_hart_clash.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    so.bh_cell_line_clash.restype = ctypes.c_uint32
+    so.bh_cell_line_clash.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    so.bh_cell_region_clash.restype = ctypes.c_bool
+    so.bh_cell_region_clash.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                        ctypes.POINTER(ctypes.c_uint32),
+                                        ctypes.POINTER(ctypes.c_uint32)]
+    so.bh_load_place.restype = ctypes.c_int
+    so.bh_load_place.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
+                                 ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64)]
+    return so
+
+
+def buf(cell):
+    """A cell's bytes in an 8-byte aligned buffer (the C side reads u64 fields)."""
+    data = cell.pack()
+    return (ctypes.c_uint64 * (len(data) // 8)).from_buffer_copy(data)
+
+
+def hart_clash(so, a, b):
+    return so.bh_cell_hart_clash(buf(a), buf(b))
+
+
+def line_clash(so, a, b):
+    return so.bh_cell_line_clash(buf(a), buf(b))
+
+
+def region_clash(so, a, b):
+    i, j = ctypes.c_uint32(0xdead), ctypes.c_uint32(0xbeef)
+    if not so.bh_cell_region_clash(buf(a), buf(b), ctypes.byref(i), ctypes.byref(j)):
+        return None
+    return i.value, j.value
+
+
+def load_place(so, cell, address, size):
+    """(verdict, region index or None, physical address or None)"""
+    index, phys = ctypes.c_uint32(0xdead), ctypes.c_uint64(0xbeef)
+    verdict = so.bh_load_place(buf(cell), address, size, ctypes.byref(index), ctypes.byref(phys))
+    return (verdict, None if verdict in (LOAD_EMPTY, LOAD_NO_REGION) else index.value,
+            phys.value if verdict == LOAD_OK else None)
+
+
+# The model, from the documented rules: ranges are [start, start + size); an
+# empty range overlaps nothing; a range's end is clipped at 2^64.
+
+def model_overlap(a_start, a_size, b_start, b_size):
+    if not a_size or not b_size:
+        return False
+    return a_start < min(b_start + b_size, U64) and b_start < min(a_start + a_size, U64)
+
+
+def model_hart_clash(a, b):
+    shared = [h for h in a.harts() if h in set(b.harts())]
+    return min(shared) if shared else -1
+
+
+def model_line_clash(a, b):
+    shared = set(a.irqs()) & set(b.irqs()) - {0}
+    return min(shared) if shared else 0
+
+
+def model_region_clash(a, b):
+    for i, r in enumerate(a.regions):
+        for j, o in enumerate(b.regions):
+            if model_overlap(r.phys_start, r.size, o.phys_start, o.size):
+                return i, j
+    return None
+
+
+def model_load_place(cell, address, size):
+    """The image must lie in one loadable region, seen guest-physically."""
+    if size == 0:
+        return LOAD_EMPTY, None, None
+    for i, r in enumerate(cell.regions):
+        # A region reaching 2^64 contains nothing (the format rejects it).
+        if r.virt_start + r.size < U64 and r.virt_start <= address < r.virt_start + r.size:
+            if not r.flags & cf.MEM_LOADABLE:
+                return LOAD_NOT_LOADABLE, i, None
+            if address + size > r.virt_start + r.size:
+                return LOAD_TOO_BIG, i, None
+            return LOAD_OK, i, r.phys_start + (address - r.virt_start)
+    return LOAD_NO_REGION, None, None
+
+
+def demo_cell(**kw):
+    """A cell like the board's demo: 1 MiB loadable at 0x80000000 and the UART."""
+    cell = cf.Cell(name="demo", cpu_set=1 << 3, entry=0x80000000, regions=[
+        cf.MemRegion(0xbce00000, 0x80000000, 0x100000, RWX | cf.MEM_LOADABLE),
+        cf.MemRegion(0xbcf00000, 0x90000000, 0x10000, cf.MEM_READ | cf.MEM_WRITE),
+        cf.MemRegion(0x10000000, 0x10000000, 0x1000, cf.MEM_READ | cf.MEM_WRITE | cf.MEM_IO),
+    ], **kw)
+    return cell
+
+
+def test_hart_clash_examples(cellcheck):
+    a, b = cf.Cell(name="a"), cf.Cell(name="b")
+    a.set_harts([1, 3]), b.set_harts([2])
+    assert hart_clash(cellcheck, a, b) == -1
+    b.set_harts([3, 2])
+    assert hart_clash(cellcheck, a, b) == 3
+    a.set_harts([63, 2])
+    assert hart_clash(cellcheck, a, b) == 2
+    a.set_harts([63]), b.set_harts([63, 0])
+    assert hart_clash(cellcheck, a, b) == 63
+
+
+def test_line_clash_examples(cellcheck):
+    a, b = cf.Cell(name="a"), cf.Cell(name="b")
+    a.set_irqs([10, 11]), b.set_irqs([12])
+    assert line_clash(cellcheck, a, b) == 0
+    b.set_irqs([12, 11, 1023])
+    assert line_clash(cellcheck, a, b) == 11
+    a.set_irqs([1023, 64, 63]), b.set_irqs([63, 64, 1023])
+    assert line_clash(cellcheck, a, b) == 63
+    # Line 0 does not exist: owning it (an invalid config) is no clash.
+    a.set_irqs([0]), b.set_irqs([0])
+    assert line_clash(cellcheck, a, b) == 0
+    a.set_irqs([0, 7]), b.set_irqs([7, 0])
+    assert line_clash(cellcheck, a, b) == 7
+
+
+def test_region_clash_examples(cellcheck):
+    a = demo_cell()
+    b = cf.Cell(name="b", regions=[cf.MemRegion(0xbd000000, 0x80000000, 0x1000, RWX)])
+    assert region_clash(cellcheck, a, b) is None
+    # Touching is not overlapping: b ends where a's region 0 starts.
+    b.regions = [cf.MemRegion(0xbcd00000, 0x0, 0x100000, RWX)]
+    assert region_clash(cellcheck, a, b) is None
+    # Guest-physical addresses do not matter, physical ones do.
+    b.regions = [cf.MemRegion(0xbd000000, 0x80000000, 0x1000, RWX),
+                 cf.MemRegion(0xbcf0f000, 0x1000, 0x2000, RWX)]
+    assert region_clash(cellcheck, a, b) == (1, 1)
+    # The shared UART.
+    b.regions = [cf.MemRegion(0x10000000, 0x20000000, 0x1000, cf.MEM_READ | cf.MEM_IO)]
+    assert region_clash(cellcheck, a, b) == (2, 0)
+    # The first pair in a's order, then b's.
+    b.regions = [cf.MemRegion(0x10000000, 0x0, 0x1000, cf.MEM_READ | cf.MEM_IO),
+                 cf.MemRegion(0xbceff000, 0x0, 0x2000, RWX),
+                 cf.MemRegion(0xbcf00000, 0x0, 0x1000, RWX)]
+    assert region_clash(cellcheck, a, b) == (0, 1)
+
+
+def test_load_place_examples(cellcheck):
+    cell = demo_cell()
+    mib = 0x100000
+    assert load_place(cellcheck, cell, 0x80000000, mib) == (LOAD_OK, 0, 0xbce00000)
+    assert load_place(cellcheck, cell, 0x80000000 + mib - 1, 1) == (LOAD_OK, 0, 0xbcefffff)
+    assert load_place(cellcheck, cell, 0x80000000 + mib - 1, 2) == (LOAD_TOO_BIG, 0, None)
+    assert load_place(cellcheck, cell, 0x80000000, mib + 1) == (LOAD_TOO_BIG, 0, None)
+    assert load_place(cellcheck, cell, 0x80001234, U64 - 1) == (LOAD_TOO_BIG, 0, None)
+    assert load_place(cellcheck, cell, 0x80000000 + mib, 1) == (LOAD_NO_REGION, None, None)
+    assert load_place(cellcheck, cell, 0x7fffffff, 2) == (LOAD_NO_REGION, None, None)
+    assert load_place(cellcheck, cell, 0x90000000, 4) == (LOAD_NOT_LOADABLE, 1, None)
+    assert load_place(cellcheck, cell, 0x10000000, 4) == (LOAD_NOT_LOADABLE, 2, None)
+    assert load_place(cellcheck, cell, 0x80000000, 0) == (LOAD_EMPTY, None, None)
+    # Physical addresses are not where the cell sees its memory.
+    assert load_place(cellcheck, cell, 0xbce00000, 4) == (LOAD_NO_REGION, None, None)
+
+
+def random_cell(rng, name):
+    """Random harts, lines and up to 6 page-aligned regions in a small space, overlaps allowed."""
+    cell = cf.Cell(name=name)
+    cell.set_harts(rng.sample(range(64), rng.randrange(0, 4)))
+    cell.set_irqs(rng.sample(range(0, 1024), rng.randrange(0, 5)))
+    for _ in range(rng.randrange(0, 7)):
+        flags = rng.choice([RWX, RWX | cf.MEM_LOADABLE, cf.MEM_READ, cf.MEM_READ | cf.MEM_IO])
+        cell.regions.append(cf.MemRegion(0xbce00000 + rng.randrange(0, 64) * 0x1000,
+                                         0x80000000 + rng.randrange(0, 64) * 0x1000,
+                                         rng.randrange(1, 8) * 0x1000, flags))
+    return cell
+
+
+def test_clashes_match_model(cellcheck):
+    rng = random.Random(20261121)
+    for _ in range(400):
+        a, b = random_cell(rng, "a"), random_cell(rng, "b")
+        assert hart_clash(cellcheck, a, b) == model_hart_clash(a, b), (a.harts(), b.harts())
+        assert line_clash(cellcheck, a, b) == model_line_clash(a, b), (a.irqs(), b.irqs())
+        assert region_clash(cellcheck, a, b) == model_region_clash(a, b), (a.regions, b.regions)
+
+
+def test_region_clash_near_the_top(cellcheck):
+    top = U64 - 0x1000  # a page ending at 2^64 - 1: the format's highest
+    a = cf.Cell(name="a", regions=[cf.MemRegion(top, 0, 0x1000, cf.MEM_READ | cf.MEM_IO)])
+    b = cf.Cell(name="b", regions=[cf.MemRegion(top - 0x1000, 0, 0x1000, RWX)])
+    assert region_clash(cellcheck, a, b) is None
+    b.regions.append(cf.MemRegion(top - 0x1000, 0, 0x2000, RWX))
+    assert region_clash(cellcheck, a, b) == (0, 1)
+
+
+def test_load_place_matches_model(cellcheck):
+    rng = random.Random(6)
+    for _ in range(300):
+        cell = random_cell(rng, "c")
+        # Loads are decided guest-physically, where a valid cell has no overlaps.
+        regions, taken = [], set()
+        for r in cell.regions:
+            pages = set(range(r.virt_start >> 12, (r.virt_start + r.size) >> 12))
+            if not pages & taken:
+                regions.append(r)
+                taken |= pages
+        cell.regions = regions
+        for _ in range(10):
+            address = 0x80000000 + rng.randrange(-4, 80) * 0x800 + rng.choice([0, 1, 0x7ff])
+            size = rng.choice([0, 1, rng.randrange(1, 0x10000), rng.randrange(1, 1 << 64)])
+            got = load_place(cellcheck, cell, address, size)
+            assert got == model_load_place(cell, address, size), (cell.regions, address, size)

@@ -1,0 +1,50 @@
+"""Many cell lifecycles in one boot: nothing leaks, the CPUs come back each time."""
+import re
+
+import pytest
+
+from boardlib.hv import Cells, Hypervisor
+
+
+@pytest.fixture
+def cells(board):
+    hv = Hypervisor(board)
+    hv.ensure_enabled()
+    c = Cells(hv)
+    c.destroy_all()
+    yield c
+    c.destroy_all()
+
+
+def meminfo(board):
+    board.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
+    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
+                                             re.M)}
+
+
+@pytest.mark.slow
+def test_fifty_create_start_destroy_cycles(board, cells):
+    hv = cells.hv
+    config, image = cells.config("hello"), cells.image("hello")
+    hvctl = board.project_file("/usr/sbin/hvctl")
+    # One cycle first, so caches that grow once have grown.
+    board.sh(f"{hvctl} cell create {config} && {hvctl} cell load hello {image} && "
+             f"{hvctl} cell start hello && {hvctl} cell destroy hello")
+    used = hv.mem_used()
+    before = meminfo(board)
+    # One SSH round trip per cycle; each cycle checks its own outcome on the board.
+    script = (f"for i in $(seq 1 50); do "
+              f"{hvctl} cell create {config} && {hvctl} cell load hello {image} && "
+              f"{hvctl} cell start hello && "
+              f"test \"$(cat /sys/devices/bulkhead/cells/hello/state)\" = running && "
+              f"test \"$(cat /sys/devices/system/cpu/online)\" = 0-2 && "
+              f"{hvctl} cell destroy hello && "
+              f"test \"$(cat /sys/devices/system/cpu/online)\" = 0-3 && "
+              f"echo cycle $i ok || {{ echo cycle $i failed; break; }}; done")
+    out = board.sh(script, timeout=900)
+    assert out.splitlines() == [f"cycle {i} ok" for i in range(1, 51)], out
+    after = meminfo(board)
+    assert hv.mem_used() == used
+    assert after["VmallocUsed"] == before["VmallocUsed"]
+    assert after["SUnreclaim"] - before["SUnreclaim"] < 128, (before, after)
+    assert before["MemFree"] - after["MemFree"] < 2048, (before, after)
