@@ -22,7 +22,7 @@ BH_CONFIG_CELLS := $(BH_SYSTEM_CELL) \
 ALL_EXTRA    += $(BUILD)/configs/system.cell $(BH_CONFIG_CELLS)
 ROOTFS_EXTRA += /etc/bulkhead/system.cell=$(BUILD)/configs/system.cell
 
-BH_CONFIG_DEPS := include/bulkhead/config.h configs/build.mk $(BH_CELLCHECK)
+BH_CONFIG_DEPS := include/bulkhead/config.h $(wildcard configs/*.h) configs/build.mk $(BH_CELLCHECK)
 
 $(BH_CELLCHECK): tools/host/cellcheck.c hypervisor/core/config_check.c \
 		include/bulkhead/config.h include/bulkhead/config_check.h

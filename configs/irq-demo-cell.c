@@ -12,34 +12,16 @@
  * Console: SBI (the hypervisor's per-cell console ring).
  * The build turns this file into build/configs/irq-demo-cell.cell.
  */
-#include <bulkhead/config.h>
-
-#define RAM_FLAGS (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE | BH_MEM_LOADABLE)
+#include "demo-cell.h"
 
 #define RTC_BASE 0x00101000ULL
 #define RTC_LINE 11
 
-/* clang-format cannot lay out nested designated initialisers. */
-/* clang-format off */
 const BH_CELL_CONFIG_TYPE(2) bh_config_file BH_CONFIG_SECTION = {
-	.cell = {
-		.signature = BH_CELL_SIGNATURE_INIT,
-		.revision = BH_CONFIG_REVISION,
-		.name = "irq-demo",
-		.cpu_set = 1 << 3,
-		.num_mem_regions = 2,
-		.entry = 0x80000000,
-		.boot_arg = 0x7ffff000,
-		.console = { .type = BH_CONSOLE_SBI },
-		.irq_bitmap = { [RTC_LINE / 64] = 1ULL << (RTC_LINE % 64) },
-	},
+	.cell = DEMO_CELL("irq-demo", 1 << 3, 2,
+			  .irq_bitmap = { [RTC_LINE / 64] = 1ULL << (RTC_LINE % 64) }),
 	.regions = {
-		{
-			.phys_start = 0xbd000000,
-			.virt_start = 0x80000000,
-			.size = 0x00100000,
-			.flags = RAM_FLAGS,
-		},
+		DEMO_RAM(0xbd000000),
 		{
 			.phys_start = RTC_BASE,
 			.virt_start = RTC_BASE,
@@ -48,8 +30,5 @@ const BH_CELL_CONFIG_TYPE(2) bh_config_file BH_CONFIG_SECTION = {
 		},
 	},
 };
-/* clang-format on */
 
-_Static_assert(sizeof(bh_config_file) ==
-		       sizeof(struct bh_cell_desc) + 2 * sizeof(struct bh_mem_region),
-	       "no padding between the cell description and its regions");
+DEMO_CELL_LAYOUT_CHECK(2);

@@ -12,34 +12,11 @@
  * Console: SBI (the hypervisor's per-cell console ring).
  * The build turns this file into build/configs/smp-demo-cell.cell.
  */
-#include <bulkhead/config.h>
+#include "demo-cell.h"
 
-#define RAM_FLAGS (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE | BH_MEM_LOADABLE)
-
-/* clang-format cannot lay out nested designated initialisers. */
-/* clang-format off */
 const BH_CELL_CONFIG_TYPE(1) bh_config_file BH_CONFIG_SECTION = {
-	.cell = {
-		.signature = BH_CELL_SIGNATURE_INIT,
-		.revision = BH_CONFIG_REVISION,
-		.name = "smp-demo",
-		.cpu_set = (1 << 2) | (1 << 3),
-		.num_mem_regions = 1,
-		.entry = 0x80000000,
-		.boot_arg = 0x7ffff000,
-		.console = { .type = BH_CONSOLE_SBI },
-	},
-	.regions = {
-		{
-			.phys_start = 0xbd100000,
-			.virt_start = 0x80000000,
-			.size = 0x00100000,
-			.flags = RAM_FLAGS,
-		},
-	},
+	.cell = DEMO_CELL("smp-demo", (1 << 2) | (1 << 3), 1),
+	.regions = { DEMO_RAM(0xbd100000) },
 };
-/* clang-format on */
 
-_Static_assert(sizeof(bh_config_file) ==
-		       sizeof(struct bh_cell_desc) + 1 * sizeof(struct bh_mem_region),
-	       "no padding between the cell description and its regions");
+DEMO_CELL_LAYOUT_CHECK(1);

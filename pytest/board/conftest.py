@@ -4,6 +4,7 @@ import tempfile
 import pytest
 
 from boardlib import BoardError, QemuBoard, SshBoard
+from boardlib.hv import Cells, Hypervisor
 from boardlib.target import Board
 from boardlib.qemu import tail
 from paths import BUILD, ROOT
@@ -82,6 +83,17 @@ def fresh_board(board_manager, request):
     request.node._bulkhead_board = b
     yield b
     b.mark_broken()
+
+
+@pytest.fixture
+def cells(board):
+    """The hypervisor enabled, no cells but the root before and after the test."""
+    hv = Hypervisor(board)
+    hv.ensure_enabled()
+    c = Cells(hv)
+    c.destroy_all()
+    yield c
+    c.destroy_all()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,19 +1,7 @@
 """Cells: CPUs, memory and IRQ lines carved out of the root, running bare-metal inmates."""
 import re
 
-import pytest
-
-from boardlib.hv import Cells, Hypervisor, interrupts
-
-
-@pytest.fixture
-def cells(board):
-    hv = Hypervisor(board)
-    hv.ensure_enabled()
-    c = Cells(hv)
-    c.destroy_all()
-    yield c
-    c.destroy_all()
+from boardlib.hv import interrupts
 
 
 def root_is_alive(board, net_before):

@@ -2,23 +2,11 @@
 import sys
 from pathlib import Path
 
-import pytest
-
-from boardlib.hv import SYSFS, Cells, Hypervisor
+from boardlib.hv import SYSFS
 from paths import BUILD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
 from cellfile import Cell  # noqa: E402
-
-
-@pytest.fixture
-def cells(board):
-    hv = Hypervisor(board)
-    hv.ensure_enabled()
-    c = Cells(hv)
-    c.destroy_all()
-    yield c
-    c.destroy_all()
 
 
 def demo_cell(name):

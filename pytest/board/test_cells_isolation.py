@@ -4,21 +4,11 @@ import re
 
 import pytest
 
-from boardlib.hv import Cells, Hypervisor, interrupts
+from boardlib.hv import interrupts
 
 ROOT_KERNEL_PAGE = 0x80400000   # Linux RAM (kernel text)
 ROOT_POOL_CANARY = 0xbf000000   # root-owned pool memory no cell has
 ATTACK_RAM = 0xbd200000         # where the attack cell's RAM lives physically
-
-
-@pytest.fixture
-def cells(board):
-    hv = Hypervisor(board)
-    hv.ensure_enabled()
-    c = Cells(hv)
-    c.destroy_all()
-    yield c
-    c.destroy_all()
 
 
 def page_digest(board, phys):

@@ -1,25 +1,7 @@
 """Many cell lifecycles in one boot: nothing leaks, the CPUs come back each time."""
-import re
-
 import pytest
 
-from boardlib.hv import Cells, Hypervisor
-
-
-@pytest.fixture
-def cells(board):
-    hv = Hypervisor(board)
-    hv.ensure_enabled()
-    c = Cells(hv)
-    c.destroy_all()
-    yield c
-    c.destroy_all()
-
-
-def meminfo(board):
-    board.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
-    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
-                                             re.M)}
+from boardlib.hv import meminfo
 
 
 @pytest.mark.slow

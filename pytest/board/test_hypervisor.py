@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from boardlib.hv import SYSFS, Hypervisor, interrupts
+from boardlib.hv import SYSFS, Hypervisor, interrupts, meminfo
 
 HV_REGION = 0xbbe00000
 IMAGE_MAGIC = 0x4d494842  # "BHIM", the image header's first word, little-endian
@@ -111,12 +111,6 @@ def test_root_cannot_reach_hypervisor_memory(board, hv):
     assert hv.enabled()
     assert sum(s["guest_fault"] for s in hv.stats("root").values()) > faults0
     assert hv.hvctl("info").stdout.startswith("hypervisor: enabled")
-
-
-def meminfo(board):
-    board.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
-    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
-                                             re.M)}
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from boardlib.hv import SYSFS, Hypervisor
 from paths import BUILD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
-from cellfile import MemRegion, System  # noqa: E402
+from cellfile import System  # noqa: E402
 
 FIRMWARE = "/lib/firmware/bulkhead.bin"
 

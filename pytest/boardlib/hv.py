@@ -131,3 +131,10 @@ class Cells:
         for name in self.names():
             if name != "root":
                 self.hv.hvctl(f"cell destroy {name}")
+
+
+def meminfo(board):
+    """/proc/meminfo in kB, after dropping the page cache so only real use counts."""
+    board.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
+    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
+                                             re.M)}

@@ -3,7 +3,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import BoardError
-from .qemu import QemuBoard
 from .ssh import SshTarget
 
 
