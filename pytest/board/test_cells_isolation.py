@@ -76,3 +76,18 @@ def test_plic_line_of_the_root_fails_the_cell(board, cells, canaries):
     assert "wrote to PLIC line 8, which it does not own" in cells.reason("attack")
     assert "plic write done" not in cells.console("attack")
     destroy_gives_everything_back(board, cells)
+
+
+def test_failed_cell_can_be_shut_down_and_started_again(board, cells, canaries):
+    attack(cells, "read")
+    cells.wait_state("attack", "failed")
+    cells.hv.hvctl("cell shutdown attack")
+    assert cells.state("attack") == "shut down"
+    assert cells.reason("attack") == ""
+    cells.hv.hvctl(f"cell load attack {cells.image('attack')}")
+    board.target.put(b"sbi\n\0", "/tmp/params")
+    cells.hv.hvctl("cell load attack /tmp/params -a 0x800ff000")
+    cells.hv.hvctl("cell start attack")
+    cells.wait_console("attack", r"^attack: sbi done$")
+    assert cells.state("attack") == "running"
+    destroy_gives_everything_back(board, cells)

@@ -325,9 +325,10 @@ long cell_start(uint64_t id)
 	return SBI_SUCCESS;
 }
 
-/* Park every hart of the cell and wait until they are parked. */
-static void stop_harts(struct cell *cell)
+/* Park every hart of the cell and wait (at most a second) until they are parked. */
+static long stop_harts(struct cell *cell)
 {
+	uint64_t deadline = csr_read(CSR_TIME) + hv.config->platform.timebase_frequency;
 	struct hart *self = this_hart();
 
 	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
@@ -343,9 +344,15 @@ static void stop_harts(struct cell *cell)
 
 		if (!bh_config_cpu_set_has(cell->cpu_set, hart) || h == self)
 			continue;
-		while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != HART_STOPPED)
-			;
+		while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != HART_STOPPED) {
+			if (csr_read(CSR_TIME) > deadline) {
+				hv_printk("bulkhead: cell '%s': hart %u does not stop\n", cell->name,
+					  hart);
+				return SBI_ERR_FAILED;
+			}
+		}
 	}
+	return SBI_SUCCESS;
 }
 
 /* Lines keep their owner; whatever the guest left pending or claimed is dropped. */
@@ -369,10 +376,12 @@ long cell_shutdown(uint64_t id)
 		return SBI_ERR_INVALID_PARAM;
 	if (cell->state == BH_CELL_STOPPED)
 		return SBI_ERR_ALREADY_STOPPED;
-	stop_harts(cell);
+	if (stop_harts(cell))
+		return SBI_ERR_FAILED;
 	reset_lines(cell);
-	if (cell->state == BH_CELL_RUNNING)
-		cell->state = BH_CELL_SHUT_DOWN;
+	/* A failed cell too: once shut down it may be loaded and started again. */
+	cell->state = BH_CELL_SHUT_DOWN;
+	cell->reason[0] = '\0';
 	move_loadable(cell, true);
 	hv_printk("bulkhead: cell '%s' shut down\n", cell->name);
 	return SBI_SUCCESS;
@@ -385,7 +394,8 @@ long cell_destroy_by_id(uint64_t id)
 
 	if (!cell)
 		return SBI_ERR_INVALID_PARAM;
-	stop_harts(cell);
+	if (stop_harts(cell))
+		return SBI_ERR_FAILED;
 	spin_lock(&hv.lock);
 	for (unsigned int line = 1; line < hv.plic_sources; line++) {
 		if (hv.line_owner[line] != cell)

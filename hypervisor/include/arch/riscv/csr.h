@@ -15,6 +15,7 @@
 #define CSR_SIP	       0x144
 #define CSR_STIMECMP   0x14d
 #define CSR_SATP       0x180
+#define CSR_TIME       0xc01
 
 #define CSR_VSSTATUS  0x200
 #define CSR_VSIE      0x204
