@@ -272,13 +272,17 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	for (unsigned int line = 1; line < hv.plic_sources; line++) {
 		if (!bh_config_irq_owned(cell->desc, line))
 			continue;
-		spin_lock(&hv.root.lock);
-		vplic_release_line(hv.root.vplic, line);
-		spin_unlock(&hv.root.lock);
-		hv.line_owner[line] = cell;
+		/*
+		 * The cell has the line before the owner changes, and the root lets
+		 * go after: an interrupt claimed meanwhile always finds an owner.
+		 */
 		spin_lock(&cell->lock);
 		vplic_acquire_line(cell->vplic, line, true);
 		spin_unlock(&cell->lock);
+		hv.line_owner[line] = cell;
+		spin_lock(&hv.root.lock);
+		vplic_release_line(hv.root.vplic, line);
+		spin_unlock(&hv.root.lock);
 	}
 	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
 		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
@@ -400,13 +404,13 @@ long cell_destroy_by_id(uint64_t id)
 	for (unsigned int line = 1; line < hv.plic_sources; line++) {
 		if (hv.line_owner[line] != cell)
 			continue;
-		spin_lock(&cell->lock);
-		vplic_release_line(cell->vplic, line);
-		spin_unlock(&cell->lock);
-		hv.line_owner[line] = &hv.root;
 		spin_lock(&hv.root.lock);
 		vplic_acquire_line(hv.root.vplic, line, true);
 		spin_unlock(&hv.root.lock);
+		hv.line_owner[line] = &hv.root;
+		spin_lock(&cell->lock);
+		vplic_release_line(cell->vplic, line);
+		spin_unlock(&cell->lock);
 	}
 	r = bh_config_cell_regions(cell->desc);
 	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)

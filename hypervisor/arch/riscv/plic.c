@@ -129,7 +129,9 @@ void plic_handle_irq(struct hart *h)
 		}
 		hv.claimed_context[source] = (uint16_t)h->plic_context;
 		spin_lock(&owner->lock);
-		vplic_set_pending(owner->vplic, source);
+		if (vplic_set_pending(owner->vplic, source) != VPLIC_OK)
+			/* Caught while changing owner: never leave it claimed. */
+			mmio_write32(PLIC_CLAIM(h->plic_context), source);
 		spin_unlock(&owner->lock);
 	}
 }
