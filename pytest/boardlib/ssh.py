@@ -50,7 +50,12 @@ class SshTarget:
                 f"board {self.name}: command did not finish within {timeout} s: {cmd}\n"
                 f"partial output: {e.stdout!r}") from None
         r = Result(p.returncode, p.stdout, p.stderr)
-        if r.returncode == 255 and not r.stdout and self.control_dir and not _retried:
+        # "Aiee, segfault!" is dropbear's crash handler: the server side of the
+        # session died. Seen rarely on a loaded host around stop_machine() (CPU
+        # hotplug, enable, disable), with and without the hypervisor.
+        server_died = "Aiee, segfault!" in r.stderr and not r.stdout
+        if (server_died or (r.returncode == 255 and not r.stdout and self.control_dir)) \
+                and not _retried:
             # The shared connection may have just gone away (persist timeout, a
             # reset); a session that failed without any output most likely never
             # started, so it is tried once more on a new connection.

@@ -1,0 +1,311 @@
+#!/usr/bin/python3
+"""make bench: what the hypervisor costs, in instructions, on the QEMU board.
+
+Boots the board (scripts/qemu-board.sh through pytest/boardlib) with the hvcount TCG plugin
+counting, per hart, the instructions executed inside the hypervisor image, and measures:
+enable, disable, the irq-demo cell's interrupts, the root's idle time and root SBI IPIs.
+Prints a table and writes results.json. Instruction counts, never wall-clock time:
+docs/bench.md says what each figure means and which ones are exact.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "pytest"))
+sys.path.insert(0, str(ROOT / "pytest" / "host"))
+import boardlib.qemu  # noqa: E402
+import cellfile  # noqa: E402  (the config reader of the host tests)
+import counters  # noqa: E402
+import hvsyms  # noqa: E402
+from boardlib import Board, BoardError, QemuBoard  # noqa: E402
+from boardlib.hv import Cells, Hypervisor  # noqa: E402
+
+IRQ_DEMO_INTERRUPTS = 20     # inmates/demos/irq-demo.c
+# enable/disable are measured on the fresh board, then this many times more in a row
+# (after the cells have run, the PLIC holds more state, so the first round differs).
+REPEATS = 2
+QUIET_SECONDS = 1.0          # lets the board settle before a window opens
+# Ping-pong between two shells pinned to CPUs 1 and 2 over two FIFOs, 200 rounds: each
+# line wakes the other side, which sleeps on its idle CPU, with an IPI (about 2 a round).
+IPI_ROUNDS = 200
+IPI_WORKLOAD = (
+    "rm -f /tmp/bench-p1 /tmp/bench-p2 && mkfifo /tmp/bench-p1 /tmp/bench-p2 && "
+    "{ taskset -c 2 sh -c 'exec 3</tmp/bench-p1 4>/tmp/bench-p2; "
+    "while read -r x <&3; do echo \"$x\" >&4; done' & } && "
+    "taskset -c 1 sh -c 'exec 3>/tmp/bench-p1 4</tmp/bench-p2; i=0; "
+    f"while [ $i -lt {IPI_ROUNDS} ]; do echo $i >&3; read -r x <&4; i=$((i+1)); done' && "
+    "wait && rm -f /tmp/bench-p1 /tmp/bench-p2")
+
+
+class Bench:
+    def __init__(self, board, hv, cells, plugin, root_cell):
+        self.board, self.hv, self.cells, self.plugin = board, hv, cells, plugin
+        self.root_cell = root_cell
+
+    def window(self, action):
+        """(per-hart difference, snapshot after) around action()."""
+        before = self.plugin.snapshot(reset=True)
+        action()
+        after = self.plugin.snapshot()
+        return counters.delta(before, after), after
+
+    def enable(self):
+        d, _ = self.window(self.hv.enable)
+        return self._episodes_of(d, "enable")
+
+    def disable(self):
+        d, _ = self.window(self.hv.disable)
+        return self._episodes_of(d, "disable")
+
+    @staticmethod
+    def _episodes_of(d, tag):
+        harts = {h: c["tags"].get(tag, {"insns": 0, "spin": 0, "episodes": 0})
+                 for h, c in d.items()}
+        return {"work": sum(c["insns"] for c in harts.values()),
+                "wait": sum(c["spin"] for c in harts.values()),
+                "episodes": sum(c["episodes"] for c in harts.values()),
+                "per_hart": {h: c["insns"] for h, c in harts.items()},
+                "other_exits_in_window": {t: c["episodes"]
+                                          for t, c in counters.by_tag(d).items() if t != tag}}
+
+    def timer_exits(self):
+        """The hypervisor's own irq_timer counters of the root's harts, summed."""
+        return sum(c.get("irq_timer", 0) for c in self.hv.stats(self.root_cell).values())
+
+    def idle(self, seconds):
+        """The root left alone: no SSH traffic (the connection is closed), no commands."""
+        timer_before = self.timer_exits()
+        self.board.target.close()
+        time.sleep(QUIET_SECONDS)
+        before = self.plugin.snapshot()
+        start = time.monotonic()
+        time.sleep(seconds)
+        after = self.plugin.snapshot()
+        elapsed = time.monotonic() - start
+        timer_exits = self.timer_exits() - timer_before
+        d = counters.delta(before, after)
+        tags = counters.by_tag(d)
+        work = counters.total(d)
+        exits = counters.total(d, "entries")
+        return {"seconds": round(elapsed, 3), "work": work, "wait": counters.total(d, "spin"),
+                "exits": exits, "exits_by_kind": {t: c["episodes"] for t, c in tags.items()},
+                "work_per_second": round(work / elapsed), "exits_per_second":
+                round(exits / elapsed, 2), "work_per_exit": round(work / exits) if exits else None,
+                "timer_exits": timer_exits}
+
+    def irq_demo(self):
+        cell = "irq-demo"
+        self.cells.create(self.cells.config(cell))
+        self.hv.hvctl(f"cell load {cell} {self.cells.image(cell, 'elf')}")
+        # Hart 3 is parked in the hypervisor now: nothing runs there until the start.
+        time.sleep(QUIET_SECONDS)
+        before = self.plugin.snapshot(reset=True)
+        self.hv.hvctl(f"cell start {cell}")
+        self.cells.wait_console(cell, r"^irq-demo: plic accesses")
+        time.sleep(QUIET_SECONDS)
+        after = self.plugin.snapshot()
+        report = self.hv.hvctl(f"cell stats {cell}").stdout
+        self.hv.hvctl(f"cell destroy {cell}")
+        hart = 3
+        d = counters.delta(before, after, harts=[hart])[hart]
+        stats = parse_cell_stats(report)[hart]
+        exits = stats["total"]
+        kinds = {}
+        for tag, c in d["tags"].items():
+            rng = counters.episode_range(after, tag, [hart])
+            kinds[tag] = {"exits": c["episodes"], "work": c["insns"],
+                          "per_exit": round(c["insns"] / c["episodes"]) if c["episodes"] else None,
+                          "min": rng[0] if rng else None, "max": rng[1] if rng else None}
+        # One interrupt's own path: the exit at HS, then the inmate's claim and complete.
+        path = [kinds.get(t) for t in ("irq_external", "mmio_claim", "mmio_complete")]
+        exact = all(k and k["exits"] == IRQ_DEMO_INTERRUPTS and k["min"] == k["max"]
+                    for k in path)
+        return {"hart": hart, "interrupts": IRQ_DEMO_INTERRUPTS, "work": d["insns"],
+                "interrupt_path": sum(k["min"] for k in path) if exact else None,
+                "wait": d["spin"], "work_per_interrupt": round(d["insns"] / IRQ_DEMO_INTERRUPTS),
+                "exits": exits, "work_per_exit": round(d["insns"] / exits) if exits else None,
+                "hypervisor_exit_counters": stats,
+                "plugin_episodes": d["entries"], "by_kind": kinds}
+
+    def ipi(self):
+        d, after = self.window(lambda: self.board.sh(IPI_WORKLOAD, timeout=300))
+        harts = sorted(d)
+        tags = counters.by_tag(d)
+
+        def kind(tag):
+            c = tags.get(tag, {"insns": 0, "spin": 0, "episodes": 0})
+            rng = counters.episode_range(after, tag, harts)
+            return {"exits": c["episodes"], "work": c["insns"], "wait": c["spin"],
+                    "per_exit": round(c["insns"] / c["episodes"]) if c["episodes"] else None,
+                    "min": rng[0] if rng else None, "max": rng[1] if rng else None}
+
+        send, receive = kind("sbi_ipi"), kind("irq_software")
+        round_cost = None
+        if send["exits"] and receive["exits"]:
+            round_cost = round(send["work"] / send["exits"] + receive["work"] / receive["exits"])
+        return {"workload": IPI_WORKLOAD, "sbi_ipi": send, "irq_software": receive,
+                "round": round_cost, "other_exits_in_window":
+                {t: c["episodes"] for t, c in tags.items() if t not in ("sbi_ipi", "irq_software")}}
+
+
+def parse_cell_stats(report):
+    """{hart: {reason: count, "total": count}} from `hvctl cell stats` (docs/hvctl.md)."""
+    rows = [line.split() for line in report.splitlines() if line.startswith("  ")]
+    header = next(r for r in rows if r[0] == "exits")
+    harts = [int(col[len("cpu"):]) for col in header[1:]]
+    stats = {h: {} for h in harts}
+    for row in rows[rows.index(header) + 1:]:
+        for h, value in zip(harts, row[1:]):
+            stats[h][row[0]] = int(value)
+    return stats
+
+
+def fmt(n):
+    return "-" if n is None else f"{n:,}"
+
+
+def print_table(r):
+    out = []
+    w = out.append
+    w("Bulkhead bench: instructions executed in the hypervisor (hvcount TCG plugin, QEMU board)")
+    w("work = hypervisor instructions; wait = rounds of wait loops and lock retries (timing,")
+    w("not part of work). docs/bench.md explains every line.")
+    w("")
+    w(f"{'figure':44} {'value':>12}  detail")
+    for name in ("enable", "disable"):
+        rounds = r[name]
+        works = [x["work"] for x in rounds]
+        repeats = works[1:]
+        spread = max(repeats) - min(repeats)
+        same = "equal" if not spread else f"{spread} apart: state the guest left, see docs"
+        w(f"{'hvctl ' + name + ' (all harts)':44} {fmt(works[0]):>12}  "
+          f"first; then {', '.join(fmt(x) for x in repeats)} ({same}); per hart "
+          + ", ".join(f"{h}: {fmt(v)}" for h, v in sorted(rounds[0]["per_hart"].items())))
+    q = r["irq_demo"]
+    w(f"{'irq-demo: hart 3 during the run':44} {fmt(q['work']):>12}  "
+      f"{q['interrupts']} interrupts, wait {fmt(q['wait'])}")
+    w(f"{'  per delivered interrupt':44} {fmt(q['work_per_interrupt']):>12}  "
+      "everything the run cost, consoles included")
+    w(f"{'  one interrupt: exit + claim + complete':44} {fmt(q['interrupt_path']):>12}  "
+      "the same for each of the 20")
+    w(f"{'  exits (hvctl cell stats irq-demo)':44} {fmt(q['exits']):>12}  "
+      f"plugin saw {fmt(q['plugin_episodes'])} entries")
+    w(f"{'  per exit':44} {fmt(q['work_per_exit']):>12}")
+    for tag, k in sorted(q["by_kind"].items(), key=lambda kv: -kv[1]["work"]):
+        if k["exits"]:
+            w(f"{'    ' + tag:44} {fmt(k['per_exit']):>12}  per exit x {k['exits']} exits "
+              f"(one exit: {fmt(k['min'])}..{fmt(k['max'])})")
+        else:
+            w(f"{'    ' + tag:44} {fmt(k['work']):>12}  (the end of an episode begun "
+              "before the run: the park the start woke)")
+    i = r["idle"]
+    w(f"{'root idle: work per second':44} {fmt(i['work_per_second']):>12}  "
+      f"{fmt(i['work'])} in {i['seconds']} s, {i['exits']} exits "
+      f"({', '.join(f'{t} {n}' for t, n in sorted(i['exits_by_kind'].items())) or 'none'})")
+    w(f"{'  timer exits (hypervisor counters)':44} {fmt(i['timer_exits']):>12}  "
+      "Sstc: the root's timer never exits")
+    w(f"{'  per exit':44} {fmt(i['work_per_exit']):>12}")
+    p = r["ipi"]
+    w(f"{'root SBI IPI round (send + receive)':44} {fmt(p['round']):>12}  "
+      f"{p['sbi_ipi']['exits']} sbi_ipi, {p['irq_software']['exits']} irq_software exits")
+    for tag in ("sbi_ipi", "irq_software"):
+        k = p[tag]
+        w(f"{'  ' + tag + ' per exit':44} {fmt(k['per_exit']):>12}  "
+          f"one exit: {fmt(k['min'])}..{fmt(k['max'])}")
+    return "\n".join(out)
+
+
+def boot_board(args, plugin_args, log_dir):
+    os.environ["QEMU_EXTRA_ARGS"] = (os.environ.get("QEMU_EXTRA_ARGS", "") + " -plugin "
+                                     + ",".join([str(args.plugin)] + plugin_args)).strip()
+    if args.ssh_port:
+        # QemuBoard picks a free port itself; a fixed one was asked for.
+        boardlib.qemu.free_tcp_port = lambda: args.ssh_port
+    qemu = QemuBoard(ROOT, args.build, log_dir, boot_timeout=args.boot_timeout)
+    qemu.boot()
+    return qemu
+
+
+def check_board_runs_this_build(board, build):
+    """The board must run the image whose symbols place the plugin's tags."""
+    local = hvsyms.md5(build / "hypervisor" / "bulkhead.bin")
+    remote = board.sh("md5sum /lib/firmware/bulkhead.bin").split()[0]
+    if local != remote:
+        raise hvsyms.ImageMismatch(
+            f"the board's /lib/firmware/bulkhead.bin (md5 {remote}) is not "
+            f"{build}/hypervisor/bulkhead.bin (md5 {local}): rebuild the initramfs (make)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", type=Path, default=ROOT / "build")
+    ap.add_argument("--plugin", type=Path, required=True, help="hvcount.so")
+    ap.add_argument("--out", type=Path, required=True, help="results.json")
+    ap.add_argument("--ssh-port", type=int, default=0, help="default: a free port")
+    ap.add_argument("--idle-seconds", type=float, default=10.0)
+    ap.add_argument("--boot-timeout", type=float, default=120.0)
+    args = ap.parse_args()
+    args.build, args.out = args.build.resolve(), args.out.resolve()
+
+    elf = args.build / "hypervisor" / "bulkhead.elf"
+    system_cell = args.build / "configs" / "system.cell"
+    sock_dir = tempfile.mkdtemp(prefix="bh-bench-")
+    sock = Path(sock_dir) / "hvcount.sock"
+    try:
+        hvsyms.check_image_matches_elf(elf, args.build / "hypervisor" / "bulkhead.bin")
+        plugin_args = hvsyms.plugin_args(elf, system_cell, sock=sock)
+    except (hvsyms.ImageMismatch, OSError, ValueError) as e:
+        os.rmdir(sock_dir)
+        sys.exit(f"bench: {e}")
+    log_dir = args.out.parent / "logs"
+    qemu = None
+    try:
+        qemu = boot_board(args, plugin_args, log_dir)
+        board = Board(qemu.ssh, "qemu", {}, qemu=qemu)
+        plugin = counters.Counters(sock)
+        plugin.wait_socket(10, alive=qemu.running)
+        check_board_runs_this_build(board, args.build)
+        hv = Hypervisor(board)
+        hv.load_module()
+        root_cell = cellfile.System.unpack(system_cell.read_bytes()).root.name_str
+        bench = Bench(board, hv, Cells(hv), plugin, root_cell)
+        base, size = hvsyms.hypervisor_region(system_cell)
+        # Nothing may have run in the hypervisor's range before the hypervisor exists.
+        counted = sum(c["insns"] + c["spin"] for c in plugin.snapshot()["cpus"])
+        if counted:
+            print(f"bench: warning: {counted} instructions counted in the hypervisor's range "
+                  "before the hypervisor was loaded: something else runs there", file=sys.stderr)
+        results = {"board": {"console": str(qemu.console_path),
+                             "hypervisor_memory": [hex(base), hex(size)],
+                             "counted_before_enable": counted}}
+        results["enable"] = [bench.enable()]
+        results["idle"] = bench.idle(args.idle_seconds)
+        results["irq_demo"] = bench.irq_demo()
+        results["ipi"] = bench.ipi()
+        results["disable"] = [bench.disable()]
+        for _ in range(REPEATS):
+            results["enable"].append(bench.enable())
+            results["disable"].append(bench.disable())
+    except (BoardError, counters.PluginGone, hvsyms.ImageMismatch, AssertionError) as e:
+        where = f"\nconsole log: {qemu.console_path}" if qemu and qemu.console_path else ""
+        sys.exit(f"bench: {e}{where}")
+    finally:
+        if qemu:
+            qemu.shutdown()
+        sock.unlink(missing_ok=True)
+        os.rmdir(sock_dir)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(print_table(results))
+    print(f"\nwritten: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
