@@ -97,6 +97,8 @@ struct bh_reply {
 /* Returns err, after reporting the message. */
 __printf(3, 4) long bh_fail(struct bh_reply *reply, long err, const char *fmt, ...);
 __printf(3, 0) long bh_vfail(struct bh_reply *reply, long err, const char *fmt, va_list ap);
+long bh_admin_request(u64 err_ptr, u64 err_size, const char *what,
+		      long (*op)(struct bh_reply *reply, const void *arg), const void *arg);
 
 /* Room for bh_errno_name()'s answer. */
 #define BH_ERRNO_NAME_LEN 24

@@ -456,30 +456,20 @@ static long destroy_locked(struct bh_reply *reply, const struct bh_ioctl_cell *r
 	return 0;
 }
 
+static long destroy_op(struct bh_reply *reply, const void *req)
+{
+	return destroy_locked(reply, req);
+}
+
 long bh_cell_destroy_ioctl(const struct bh_ioctl_cell __user *uarg)
 {
 	struct bh_ioctl_cell req;
-	struct bh_reply *reply;
-	long ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req))) {
 		pr_err("cannot read the cell destroy request\n");
 		return -EFAULT;
 	}
-	reply = kzalloc(sizeof(*reply), GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	reply->err_ptr = req.err_ptr;
-	reply->err_size = req.err_size;
-	if (capable(CAP_SYS_ADMIN)) {
-		mutex_lock(&bh_driver.lock);
-		ret = destroy_locked(reply, &req);
-		mutex_unlock(&bh_driver.lock);
-	} else {
-		ret = bh_fail(reply, -EPERM, "destroying a cell needs CAP_SYS_ADMIN");
-	}
-	kfree(reply);
-	return ret;
+	return bh_admin_request(req.err_ptr, req.err_size, "destroying a cell", destroy_op, &req);
 }
 
 /* ------------------------------------------------------------ hotplug guard */

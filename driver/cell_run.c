@@ -169,30 +169,20 @@ static long load_locked(struct bh_reply *reply, const struct bh_ioctl_cell_load 
 	return 0;
 }
 
+static long load_op(struct bh_reply *reply, const void *req)
+{
+	return load_locked(reply, req);
+}
+
 long bh_cell_load_ioctl(const struct bh_ioctl_cell_load __user *uarg)
 {
 	struct bh_ioctl_cell_load req;
-	struct bh_reply *reply;
-	long ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req))) {
 		pr_err("cannot read the cell load request\n");
 		return -EFAULT;
 	}
-	reply = kzalloc(sizeof(*reply), GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	reply->err_ptr = req.err_ptr;
-	reply->err_size = req.err_size;
-	if (capable(CAP_SYS_ADMIN)) {
-		mutex_lock(&bh_driver.lock);
-		ret = load_locked(reply, &req);
-		mutex_unlock(&bh_driver.lock);
-	} else {
-		ret = bh_fail(reply, -EPERM, "loading a cell needs CAP_SYS_ADMIN");
-	}
-	kfree(reply);
-	return ret;
+	return bh_admin_request(req.err_ptr, req.err_size, "loading a cell", load_op, &req);
 }
 
 /* ------------------------------------------------------------ start, shutdown */
@@ -256,41 +246,38 @@ static long shutdown_locked(struct bh_reply *reply, struct bh_cell *cell)
 }
 
 /* BH_IOCTL_CELL_START and BH_IOCTL_CELL_SHUTDOWN: what differs is op. */
+struct named_cell_op {
+	const struct bh_ioctl_cell *req;
+	long (*op)(struct bh_reply *reply, struct bh_cell *cell);
+};
+
+static long named_cell_op_run(struct bh_reply *reply, const void *arg)
+{
+	const struct named_cell_op *n = arg;
+	struct bh_cell *cell = bh_cell_lookup(reply, n->req->name);
+
+	return IS_ERR(cell) ? PTR_ERR(cell) : n->op(reply, cell);
+}
+
 static long cell_ioctl(const struct bh_ioctl_cell __user *uarg, const char *what,
 		       long (*op)(struct bh_reply *reply, struct bh_cell *cell))
 {
 	struct bh_ioctl_cell req;
-	struct bh_reply *reply;
-	struct bh_cell *cell;
-	long ret;
+	struct named_cell_op n = { &req, op };
 
 	if (copy_from_user(&req, uarg, sizeof(req))) {
-		pr_err("cannot read the request for %s a cell\n", what);
+		pr_err("cannot read the request for %s\n", what);
 		return -EFAULT;
 	}
-	reply = kzalloc(sizeof(*reply), GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	reply->err_ptr = req.err_ptr;
-	reply->err_size = req.err_size;
-	if (capable(CAP_SYS_ADMIN)) {
-		mutex_lock(&bh_driver.lock);
-		cell = bh_cell_lookup(reply, req.name);
-		ret = IS_ERR(cell) ? PTR_ERR(cell) : op(reply, cell);
-		mutex_unlock(&bh_driver.lock);
-	} else {
-		ret = bh_fail(reply, -EPERM, "%s a cell needs CAP_SYS_ADMIN", what);
-	}
-	kfree(reply);
-	return ret;
+	return bh_admin_request(req.err_ptr, req.err_size, what, named_cell_op_run, &n);
 }
 
 long bh_cell_start_ioctl(const struct bh_ioctl_cell __user *uarg)
 {
-	return cell_ioctl(uarg, "starting", start_locked);
+	return cell_ioctl(uarg, "starting a cell", start_locked);
 }
 
 long bh_cell_shutdown_ioctl(const struct bh_ioctl_cell __user *uarg)
 {
-	return cell_ioctl(uarg, "shutting down", shutdown_locked);
+	return cell_ioctl(uarg, "shutting down a cell", shutdown_locked);
 }

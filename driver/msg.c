@@ -9,6 +9,9 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/capability.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -91,4 +94,31 @@ const char *bh_errno_name(long err, char *buf)
 		snprintf(buf, BH_ERRNO_NAME_LEN, "error %ld", err);
 		return buf;
 	}
+}
+
+/*
+ * A request that changes cells: only with CAP_SYS_ADMIN, under the driver's
+ * lock, with refusals going to the caller's error buffer. what says what was
+ * asked for ("loading a cell").
+ */
+long bh_admin_request(u64 err_ptr, u64 err_size, const char *what,
+		      long (*op)(struct bh_reply *reply, const void *arg), const void *arg)
+{
+	struct bh_reply *reply;
+	long ret;
+
+	reply = kzalloc(sizeof(*reply), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	reply->err_ptr = err_ptr;
+	reply->err_size = err_size;
+	if (capable(CAP_SYS_ADMIN)) {
+		mutex_lock(&bh_driver.lock);
+		ret = op(reply, arg);
+		mutex_unlock(&bh_driver.lock);
+	} else {
+		ret = bh_fail(reply, -EPERM, "%s needs CAP_SYS_ADMIN", what);
+	}
+	kfree(reply);
+	return ret;
 }

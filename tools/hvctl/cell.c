@@ -15,30 +15,9 @@
 
 int hvctl_cmd_cell_create(int argc, char **argv)
 {
-	char err[HVCTL_DRIVER_ERR_LEN] = "";
-	struct bh_ioctl_cell_create req;
-	void *data;
-	size_t len;
-	int fd, ret;
-
 	(void)argc;
-	if (hvctl_read_config(argv[0], bh_config_check_cell, &data, &len))
-		return HVCTL_FAIL;
-	fd = hvctl_open_device();
-	if (fd < 0) {
-		free(data);
-		return HVCTL_FAIL;
-	}
-	req.config_ptr = (uintptr_t)data;
-	req.config_size = len;
-	req.err_ptr = (uintptr_t)err;
-	req.err_size = sizeof(err);
-	ret = ioctl(fd, BH_IOCTL_CELL_CREATE, &req);
-	if (ret < 0)
-		hvctl_ioctl_error("cell create", err, sizeof(err), errno);
-	close(fd);
-	free(data);
-	return ret < 0 ? HVCTL_FAIL : HVCTL_OK;
+	return hvctl_send_config("cell create", argv[0], bh_config_check_cell,
+				 BH_IOCTL_CELL_CREATE);
 }
 
 /* The requests that name a cell and nothing else. */

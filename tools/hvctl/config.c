@@ -4,10 +4,16 @@
  * driver and the hypervisor run, so a config hvctl accepts is one they accept
  * too, and a broken one is reported without touching the device.
  */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <bulkhead/config_check.h>
+#include <bulkhead/uapi.h>
 
 #include "hvctl.h"
 
@@ -31,4 +37,40 @@ int hvctl_read_config(const char *path, hvctl_config_check_fn *check, void **dat
 		return -1;
 	}
 	return 0;
+}
+
+/* enable and cell create hand over a config the same way: one request layout serves both. */
+_Static_assert(sizeof(struct bh_ioctl_enable) == sizeof(struct bh_ioctl_cell_create) &&
+		       offsetof(struct bh_ioctl_enable, err_ptr) ==
+			       offsetof(struct bh_ioctl_cell_create, err_ptr) &&
+		       offsetof(struct bh_ioctl_enable, err_size) ==
+			       offsetof(struct bh_ioctl_cell_create, err_size),
+	       "enable and cell create requests differ");
+
+int hvctl_send_config(const char *command, const char *path, hvctl_config_check_fn *check,
+		      unsigned long request)
+{
+	char err[HVCTL_DRIVER_ERR_LEN] = "";
+	struct bh_ioctl_enable req;
+	void *data;
+	size_t len;
+	int fd, ret;
+
+	if (hvctl_read_config(path, check, &data, &len))
+		return HVCTL_FAIL;
+	fd = hvctl_open_device();
+	if (fd < 0) {
+		free(data);
+		return HVCTL_FAIL;
+	}
+	req.config_ptr = (uintptr_t)data;
+	req.config_size = len;
+	req.err_ptr = (uintptr_t)err;
+	req.err_size = sizeof(err);
+	ret = ioctl(fd, request, &req);
+	if (ret < 0)
+		hvctl_ioctl_error(command, err, sizeof(err), errno);
+	close(fd);
+	free(data);
+	return ret < 0 ? HVCTL_FAIL : HVCTL_OK;
 }

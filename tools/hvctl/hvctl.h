@@ -137,6 +137,14 @@ typedef int hvctl_config_check_fn(const void *buf, size_t len, char *err, size_t
  */
 int hvctl_read_config(const char *path, hvctl_config_check_fn *check, void **data, size_t *len);
 
+/*
+ * Reads and checks the config at path, then hands it to the driver with
+ * request (BH_IOCTL_ENABLE or BH_IOCTL_CELL_CREATE). Returns HVCTL_OK or
+ * HVCTL_FAIL after printing the validator's or the driver's message.
+ */
+int hvctl_send_config(const char *command, const char *path, hvctl_config_check_fn *check,
+		      unsigned long request);
+
 /* ---- sysfs.c */
 
 /* Formats SYSFS_ROOT/fmt... into path; prints an error and returns -1 if it does not fit. */

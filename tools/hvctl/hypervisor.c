@@ -16,30 +16,8 @@
 
 int hvctl_cmd_enable(int argc, char **argv)
 {
-	char err[HVCTL_DRIVER_ERR_LEN] = "";
-	struct bh_ioctl_enable req;
-	void *data;
-	size_t len;
-	int fd, ret;
-
 	(void)argc;
-	if (hvctl_read_config(argv[0], bh_config_check_system, &data, &len))
-		return HVCTL_FAIL;
-	fd = hvctl_open_device();
-	if (fd < 0) {
-		free(data);
-		return HVCTL_FAIL;
-	}
-	req.config_ptr = (uintptr_t)data;
-	req.config_size = len;
-	req.err_ptr = (uintptr_t)err;
-	req.err_size = sizeof(err);
-	ret = ioctl(fd, BH_IOCTL_ENABLE, &req);
-	if (ret < 0)
-		hvctl_ioctl_error("enable", err, sizeof(err), errno);
-	close(fd);
-	free(data);
-	return ret < 0 ? HVCTL_FAIL : HVCTL_OK;
+	return hvctl_send_config("enable", argv[0], bh_config_check_system, BH_IOCTL_ENABLE);
 }
 
 int hvctl_cmd_disable(int argc, char **argv)
