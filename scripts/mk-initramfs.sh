@@ -53,8 +53,10 @@ trap 'rm -f "$list"' EXIT
 "$build/host/gen_init_cpio" "$list" | gzip -9n >"$out.tmp"
 mv "$out.tmp" "$out"
 
-# The project's own files, for the tests to copy onto a real board.
-: >"$build/rootfs-manifest.txt"
+# The project's own files, for the tests to copy onto a real board: next to
+# the archive, so a scratch archive does not overwrite the build's list.
+manifest=${out%.cpio.gz}-manifest.txt
+: >"$manifest"
 for extra in "$@"; do
-	echo "${extra%%=*}=$(realpath "${extra#*=}")" >>"$build/rootfs-manifest.txt"
+	echo "${extra%%=*}=$(realpath "${extra#*=}")" >>"$manifest"
 done

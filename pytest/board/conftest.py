@@ -12,7 +12,7 @@ from paths import BUILD, ROOT
 
 def read_manifest():
     manifest = {}
-    path = BUILD / "rootfs-manifest.txt"
+    path = BUILD / "initramfs-manifest.txt"
     if path.exists():
         for line in path.read_text().splitlines():
             dest, _, src = line.partition("=")
