@@ -20,10 +20,14 @@ static uint64_t period;
 static uint64_t deadline;
 static unsigned int ticks;
 static struct jitter window;
-/* Written by the handler every REPORT_EVERY ticks, read by main with interrupts off. */
-static struct jitter report;
-static unsigned int report_ticks;
-static bool report_ready;
+/*
+ * One report per REPORT_EVERY ticks, written by the handler, read by main
+ * with interrupts off. A slot each: when the host stalls the guest, overdue
+ * ticks arrive back to back and several reports may be due before main
+ * prints the first.
+ */
+static struct jitter reports[TICKS_TOTAL / REPORT_EVERY];
+static volatile unsigned int reports_ready;
 
 static void jitter_reset(struct jitter *j)
 {
@@ -52,9 +56,8 @@ static void timer_tick(unsigned long hart)
 	jitter_add(&window, now >= deadline ? now - deadline : 0);
 	ticks++;
 	if (ticks % REPORT_EVERY == 0) {
-		report = window;
-		report_ticks = ticks;
-		report_ready = true;
+		reports[ticks / REPORT_EVERY - 1] = window;
+		reports_ready = ticks / REPORT_EVERY;
 		jitter_reset(&window);
 	}
 	if (ticks == TICKS_TOTAL) {
@@ -87,23 +90,19 @@ int main(unsigned long hart, const struct bh_boot_info *bi)
 	timer_irq_enable();
 
 	/* Interrupts are off while main looks at the report, so no wake-up is missed. */
-	while (printed < TICKS_TOTAL) {
+	while (printed < TICKS_TOTAL / REPORT_EVERY) {
 		struct jitter r;
-		unsigned int n;
 
-		while (!report_ready)
+		while (reports_ready == printed)
 			irq_wait();
-		r = report;
-		n = report_ticks;
-		report_ready = false;
+		r = reports[printed++];
 		/* Ticks that come due while this prints are taken on time. */
 		irq_global_enable();
-		printf("timer-demo: %u ticks, jitter min %lu avg %lu max %lu ns\n", n,
-		       (unsigned long)timer_ticks_to_ns(r.min, hz),
+		printf("timer-demo: %u ticks, jitter min %lu avg %lu max %lu ns\n",
+		       printed * REPORT_EVERY, (unsigned long)timer_ticks_to_ns(r.min, hz),
 		       (unsigned long)(timer_ticks_to_ns(r.sum, hz) / r.samples),
 		       (unsigned long)timer_ticks_to_ns(r.max, hz));
 		irq_global_disable();
-		printed = n;
 	}
 	printf("timer-demo: done\n");
 	hart_idle();
