@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs under /sys/devices/bulkhead:
- *   enabled, mem_total, mem_used
+ *   enabled, mem_total, mem_used, decode_by_fetch (rw), mmio_fetch_decodes
  *   cells/<name>/cpus, id, state, reason
  *   cells/<name>/statistics/cpu<hart>/<exit reason>, exits_total
  * Every number that comes from the hypervisor is asked for at read time.
@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) "bulkhead: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/capability.h>
+#include <linux/kstrtox.h>
 #include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -61,10 +63,47 @@ static ssize_t mem_used_show(struct device *dev, struct device_attribute *attr, 
 }
 static DEVICE_ATTR_RO(mem_used);
 
+static ssize_t mmio_fetch_decodes_show(struct device *dev, struct device_attribute *attr,
+				       char *buf)
+{
+	struct bh_hv_info info;
+	int ret = get_hv_info(&info);
+
+	return ret ? ret : sysfs_emit(buf, "%llu\n", info.mmio_fetch_decodes);
+}
+static DEVICE_ATTR_RO(mmio_fetch_decodes);
+
+static ssize_t decode_by_fetch_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct bh_hv_info info;
+	int ret = get_hv_info(&info);
+
+	return ret ? ret : sysfs_emit(buf, "%llu\n", info.decode_by_fetch);
+}
+
+/* 1: the hypervisor ignores htinst, as on cores that do not fill it in. */
+static ssize_t decode_by_fetch_store(struct device *dev, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	bool on;
+	long ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtobool(buf, &on);
+	if (ret)
+		return ret;
+	ret = bh_hv_call(BH_HC_SET_OPTION, BH_OPT_DECODE_BY_FETCH, on, 0, 0, NULL);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(decode_by_fetch);
+
 static struct attribute *bh_root_attrs[] = {
 	&dev_attr_enabled.attr,
 	&dev_attr_mem_total.attr,
 	&dev_attr_mem_used.attr,
+	&dev_attr_decode_by_fetch.attr,
+	&dev_attr_mmio_fetch_decodes.attr,
 	NULL,
 };
 

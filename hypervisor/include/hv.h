@@ -96,6 +96,8 @@ struct hypervisor {
 	struct cell *line_owner[BH_MAX_IRQS];
 	spinlock_t console_lock;
 	struct console_ring console;
+	bool decode_by_fetch;		/* BH_OPT_DECODE_BY_FETCH */
+	uint64_t mmio_fetch_decodes;
 };
 
 extern struct hypervisor hv;

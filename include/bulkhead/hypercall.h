@@ -9,7 +9,7 @@
 #define BULKHEAD_HYPERCALL_H
 
 /* Bumped on any change of this file's structures or call numbers. */
-#define BH_ABI_VERSION 1
+#define BH_ABI_VERSION 2
 
 #ifndef __ASSEMBLER__
 #ifdef __KERNEL__
@@ -77,6 +77,16 @@ enum bh_hypercall {
 	BH_HC_CELL_STATUS = 8,
 	/* a0 = cell id, a1 = buffer, a2 = size, a3 = position: like BH_HC_CONSOLE_READ. */
 	BH_HC_CELL_CONSOLE_READ = 9,
+	/* a0 = enum bh_option, a1 = its new value. */
+	BH_HC_SET_OPTION = 10,
+};
+
+enum bh_option {
+	/*
+	 * 1: ignore htinst and decode every emulated access from the guest's
+	 * instruction, fetched with HLVX, as on cores that leave htinst 0.
+	 */
+	BH_OPT_DECODE_BY_FETCH = 0,
 };
 
 enum bh_cell_state {
@@ -102,7 +112,9 @@ struct bh_hv_info {
 	uint64_t mem_total;	/* bytes of the hypervisor region */
 	uint64_t mem_used;	/* bytes of it in use: image + allocations */
 	uint64_t console_head;	/* total bytes ever written to the console */
-	uint64_t reserved[3];
+	uint64_t mmio_fetch_decodes; /* emulated accesses decoded from a fetched instruction */
+	uint64_t decode_by_fetch;    /* BH_OPT_DECODE_BY_FETCH */
+	uint64_t reserved[1];
 };
 
 /* Why a hart left the guest for the hypervisor. Names for sysfs: bh_exit_names. */

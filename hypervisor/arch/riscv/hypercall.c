@@ -31,6 +31,8 @@ static long get_info(uint64_t gpa)
 	info->mem_total = hv.region_size;
 	info->mem_used = (hv.pool.base - hv.region_phys) + hv.pool.used * HV_PAGE_SIZE;
 	info->console_head = hv.console.head;
+	info->mmio_fetch_decodes = hv.mmio_fetch_decodes;
+	info->decode_by_fetch = hv.decode_by_fetch;
 	return SBI_SUCCESS;
 }
 
@@ -111,6 +113,14 @@ void hypercall(struct hart *h)
 		break;
 	case BH_HC_CELL_CONSOLE_READ:
 		err = cell_console_read(a[0], a[1], a[2], a[3]);
+		break;
+	case BH_HC_SET_OPTION:
+		if (a[0] != BH_OPT_DECODE_BY_FETCH || a[1] > 1) {
+			err = SBI_ERR_INVALID_PARAM;
+			break;
+		}
+		hv.decode_by_fetch = a[1];
+		err = SBI_SUCCESS;
 		break;
 	default:
 		err = SBI_ERR_NOT_SUPPORTED;

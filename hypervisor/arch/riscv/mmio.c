@@ -27,12 +27,16 @@ static bool fetch_guest_insn(struct hart *h, uint32_t *insn)
 static int decode_access(struct hart *h, struct insn_mmio *acc)
 {
 	uint32_t insn;
-	int ret = insn_decode_transformed(csr_read(CSR_HTINST), acc);
+	int ret = INSN_ENOINFO;
 
+	if (!hv.decode_by_fetch)
+		ret = insn_decode_transformed(csr_read(CSR_HTINST), acc);
 	if (ret != INSN_ENOINFO)
 		return ret;
+	/* No transformed instruction from this hart: fetch and decode the guest's. */
 	if (!fetch_guest_insn(h, &insn))
 		return INSN_ENOINFO;
+	__atomic_fetch_add(&hv.mmio_fetch_decodes, 1, __ATOMIC_RELAXED);
 	return insn_decode_raw(insn, acc);
 }
 
