@@ -206,11 +206,6 @@ static long start_locked(struct bh_reply *reply, struct bh_cell *cell)
 			       "cell '%s' has no image loaded: hvctl cell load first",
 			       cell->desc->name);
 	ret = bh_hv_call(BH_HC_CELL_START, cell->id, 0, 0, 0, NULL);
-	if (ret == -EPERM && state == BH_CELL_FAILED)
-		return bh_fail(
-			reply, ret,
-			"hypervisor refused to start cell '%s', which failed: destroy it and create it again",
-			cell->desc->name);
 	if (ret)
 		return bh_fail(reply, ret,
 			       "hypervisor refused to start cell '%s': %s (see hvctl console)",

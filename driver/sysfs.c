@@ -45,43 +45,39 @@ static int get_hv_info(struct bh_hv_info *info)
 	return ret;
 }
 
-static ssize_t mem_total_show(struct device *dev, struct device_attribute *attr, char *buf)
+/* One u64 field of struct bh_hv_info, as a sysfs file. */
+static ssize_t show_info_field(char *buf, size_t offset)
 {
 	struct bh_hv_info info;
 	int ret = get_hv_info(&info);
 
-	return ret ? ret : sysfs_emit(buf, "%llu\n", info.mem_total);
+	return ret ? ret : sysfs_emit(buf, "%llu\n", *(u64 *)((char *)&info + offset));
+}
+
+static ssize_t mem_total_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return show_info_field(buf, offsetof(struct bh_hv_info, mem_total));
 }
 static DEVICE_ATTR_RO(mem_total);
 
 static ssize_t mem_used_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct bh_hv_info info;
-	int ret = get_hv_info(&info);
-
-	return ret ? ret : sysfs_emit(buf, "%llu\n", info.mem_used);
+	return show_info_field(buf, offsetof(struct bh_hv_info, mem_used));
 }
 static DEVICE_ATTR_RO(mem_used);
 
 static ssize_t mmio_fetch_decodes_show(struct device *dev, struct device_attribute *attr,
 				       char *buf)
 {
-	struct bh_hv_info info;
-	int ret = get_hv_info(&info);
-
-	return ret ? ret : sysfs_emit(buf, "%llu\n", info.mmio_fetch_decodes);
+	return show_info_field(buf, offsetof(struct bh_hv_info, mmio_fetch_decodes));
 }
 static DEVICE_ATTR_RO(mmio_fetch_decodes);
 
 static ssize_t decode_by_fetch_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct bh_hv_info info;
-	int ret = get_hv_info(&info);
-
-	return ret ? ret : sysfs_emit(buf, "%llu\n", info.decode_by_fetch);
+	return show_info_field(buf, offsetof(struct bh_hv_info, decode_by_fetch));
 }
 
-/* 1: the hypervisor ignores htinst, as on cores that do not fill it in. */
 static ssize_t decode_by_fetch_store(struct device *dev, struct device_attribute *attr,
 				     const char *buf, size_t count)
 {
