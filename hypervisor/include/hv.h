@@ -157,6 +157,8 @@ long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos);
 void cell_fail(struct hart *h, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void cell_console_write(struct cell *cell, const char *s, unsigned long len);
 void *root_buffer(uint64_t gpa, uint64_t len, bool write);
+long console_read_to_root(struct console_ring *ring, spinlock_t *lock, uint64_t gpa,
+			  uint64_t size, uint64_t pos);
 
 /* entry/exit and fences (asm) */
 void hfence_gvma_all(void);

@@ -452,18 +452,10 @@ long cell_status(uint64_t id, uint64_t gpa)
 long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos)
 {
 	struct cell *cell = cell_by_id(id);
-	struct bh_console_chunk *chunk = root_buffer(gpa, size, true);
 
-	if (!cell || size < sizeof(*chunk))
+	if (!cell)
 		return SBI_ERR_INVALID_PARAM;
-	if (!chunk)
-		return SBI_ERR_INVALID_ADDRESS;
-	spin_lock(&cell->lock);
-	chunk->length = console_ring_read(cell->console, pos, (char *)(chunk + 1),
-					  size - sizeof(*chunk), &chunk->start);
-	chunk->head = cell->console->head;
-	spin_unlock(&cell->lock);
-	return SBI_SUCCESS;
+	return console_read_to_root(cell->console, &cell->lock, gpa, size, pos);
 }
 
 void cell_console_write(struct cell *cell, const char *s, unsigned long len)

@@ -49,7 +49,9 @@ static long get_cpu_stats(uint64_t hart, uint64_t gpa)
 	return SBI_SUCCESS;
 }
 
-static long console_read(uint64_t gpa, uint64_t size, uint64_t pos)
+/* A chunk of a console ring (the hypervisor's or a cell's) into a root buffer. */
+long console_read_to_root(struct console_ring *ring, spinlock_t *lock, uint64_t gpa,
+			  uint64_t size, uint64_t pos)
 {
 	struct bh_console_chunk *chunk = root_buffer(gpa, size, true);
 
@@ -57,11 +59,11 @@ static long console_read(uint64_t gpa, uint64_t size, uint64_t pos)
 		return SBI_ERR_INVALID_PARAM;
 	if (!chunk)
 		return SBI_ERR_INVALID_ADDRESS;
-	spin_lock(&hv.console_lock);
-	chunk->length = console_ring_read(&hv.console, pos, (char *)(chunk + 1),
-					  size - sizeof(*chunk), &chunk->start);
-	chunk->head = hv.console.head;
-	spin_unlock(&hv.console_lock);
+	spin_lock(lock);
+	chunk->length = console_ring_read(ring, pos, (char *)(chunk + 1), size - sizeof(*chunk),
+					  &chunk->start);
+	chunk->head = ring->head;
+	spin_unlock(lock);
 	return SBI_SUCCESS;
 }
 
@@ -94,7 +96,7 @@ void hypercall(struct hart *h)
 		err = get_cpu_stats(a[0], a[1]);
 		break;
 	case BH_HC_CONSOLE_READ:
-		err = console_read(a[0], a[1], a[2]);
+		err = console_read_to_root(&hv.console, &hv.console_lock, a[0], a[1], a[2]);
 		break;
 	case BH_HC_CELL_CREATE:
 		err = cell_create(a[0], a[1], &value);
