@@ -20,19 +20,31 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-KERNEL_TARBALL := /usr/src/linux-source-6.1.tar.xz
-KSRC           := $(BUILD)/src/linux-source-6.1
-KOUT           := $(BUILD)/linux
+# The root kernel: KERNEL=6.1 (the default) or KERNEL=6.12 (docs/kernels.md).
+# What depends on the kernel (its tree, the modules, the initramfs that holds
+# them) lives in KHOME: build/ itself for 6.1, where it always was, and
+# build/kernel-VERSION/ for another kernel; the rest is shared by both.
+KERNELS        := 6.1 6.12
+KERNEL         ?= 6.1
+ifeq ($(filter $(KERNEL),$(KERNELS)),)
+$(error KERNEL=$(KERNEL): the board's kernels are $(KERNELS))
+endif
+KHOME          := $(if $(filter 6.1,$(KERNEL)),$(BUILD),$(BUILD)/kernel-$(KERNEL))
+KERNEL_TARBALL := /usr/src/linux-source-$(KERNEL).tar.xz
+KSRC           := $(BUILD)/src/linux-source-$(KERNEL)
+KOUT           := $(KHOME)/linux
+# The fragments merged on top of tinyconfig: the common one, then the kernel's own.
+KFRAGMENTS     := configs/root-kernel.config configs/root-kernel-$(KERNEL).config
 KIMAGE         := $(KOUT)/arch/riscv/boot/Image
 KMAKE           = $(MAKE) -C $(KSRC) O=$(abspath $(KOUT)) ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE)
 BUSYBOX        := $(BUILD)/busybox/busybox
 DROPBEAR       := $(BUILD)/dropbear/dropbear
 DTB            := $(BUILD)/board.dtb
-INITRAMFS      := $(BUILD)/initramfs.cpio.gz
+INITRAMFS      := $(KHOME)/initramfs.cpio.gz
 SSH_KEY        := $(BUILD)/ssh/id_ed25519
-GEN_INIT_CPIO  := $(BUILD)/host/gen_init_cpio
+GEN_INIT_CPIO  := $(KHOME)/host/gen_init_cpio
 HOST_LIB       := $(BUILD)/host/libbhcore.so
-MODTEST        := $(BUILD)/modules/modtest/modtest.ko
+MODTEST        := $(KHOME)/modules/modtest/modtest.ko
 
 HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                   -Iinclude -Ihypervisor/include -DBH_HOST
@@ -48,9 +60,9 @@ ALL_EXTRA      :=
 
 # Each part of the project that builds something keeps its rules in its own
 # fragment; they may add to ROOTFS_EXTRA and ALL_EXTRA.
-include $(wildcard configs/build.mk hypervisor/build.mk driver/build.mk tools/build.mk inmates/build.mk)
+include $(wildcard configs/build.mk hypervisor/build.mk driver/build.mk tools/build.mk inmates/build.mk pytest/fuzz/build.mk)
 
-.PHONY: all deps check-deps kernel rootfs host run test test-host test-board bench clean distclean
+.PHONY: all deps check-deps kernel rootfs host run test test-host test-board bench fuzz clean distclean
 
 all: kernel rootfs $(DTB) host $(ALL_EXTRA)
 
@@ -72,12 +84,12 @@ $(KSRC)/Makefile: | check-deps
 	tar -C $(BUILD)/src -xf $(KERNEL_TARBALL)
 	@touch $@
 
-$(KOUT)/.config: configs/root-kernel.config $(KSRC)/Makefile
+$(KOUT)/.config: $(KFRAGMENTS) $(KSRC)/Makefile
 	@mkdir -p $(KOUT)
 	$(KMAKE) -s tinyconfig
-	$(KSRC)/scripts/kconfig/merge_config.sh -m -O $(KOUT) $(KOUT)/.config $< >/dev/null
+	$(KSRC)/scripts/kconfig/merge_config.sh -m -O $(KOUT) $(KOUT)/.config $(KFRAGMENTS) >/dev/null
 	$(KMAKE) -s olddefconfig
-	@scripts/check-kconfig.sh $< $@
+	@scripts/check-kconfig.sh $@ $(KFRAGMENTS)
 
 $(KIMAGE): $(KOUT)/.config
 	$(KMAKE) -j$(JOBS) Image modules
@@ -125,14 +137,15 @@ $(MODTEST): pytest/modules/modtest/modtest.c pytest/modules/modtest/Kbuild $(KIM
 
 $(INITRAMFS): scripts/mk-initramfs.sh $(ROOTFS_FILES) $(BUSYBOX) $(DROPBEAR) $(SSH_KEY) \
 		$(GEN_INIT_CPIO) $(foreach e,$(ROOTFS_EXTRA),$(lastword $(subst =, ,$(e))))
-	scripts/mk-initramfs.sh $(BUILD) $@ $(ROOTFS_EXTRA)
+	GEN_INIT_CPIO=$(GEN_INIT_CPIO) scripts/mk-initramfs.sh $(BUILD) $@ $(ROOTFS_EXTRA)
 
 # ---------------------------------------------------------------- board
 $(DTB): scripts/make-dtb.sh scripts/board.env | check-deps
 	scripts/make-dtb.sh $@
 
 run: all
-	scripts/qemu-board.sh --build $(BUILD) --ssh-port $(SSH_PORT) --append "bulkhead.enable=1"
+	scripts/qemu-board.sh --build $(BUILD) --kernel-home $(KHOME) --ssh-port $(SSH_PORT) \
+		--append "bulkhead.enable=1"
 
 # ---------------------------------------------------------------- host-side code
 host: $(HOST_LIB)
@@ -142,7 +155,9 @@ $(HOST_LIB): $(HOST_CORE_SRC) $(HOST_CORE_HDR)
 	$(CC) $(HOST_CFLAGS) -shared -Wl,--no-undefined -o $@ $(HOST_CORE_SRC)
 
 # ---------------------------------------------------------------- tests
-PYTEST = $(PYTHON) -m pytest -c pytest/pytest.ini $(if $(BOARD),--board=$(BOARD)) $(PYTEST_ARGS)
+# The board tests boot (or check modules built for) the kernel of KERNEL.
+PYTEST = BH_KERNEL=$(KERNEL) BH_KERNEL_HOME=$(abspath $(KHOME)) \
+	$(PYTHON) -m pytest -c pytest/pytest.ini $(if $(BOARD),--board=$(BOARD)) $(PYTEST_ARGS)
 
 test: all
 	$(PYTEST) pytest/
@@ -159,8 +174,13 @@ include tools/bench/bench.mk
 bench: all
 	$(MAKE) --no-print-directory bench-run
 
+# Host fuzzing (pytest/fuzz/build.mk): FUZZ_SECONDS per harness, FUZZ_TARGET=surface for one.
+fuzz: fuzz-run
+
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/modules $(INITRAMFS) $(DTB) $(BUILD)/test-logs
+	rm -rf $(BUILD)/host $(BUILD)/modules $(BUILD)/initramfs.cpio.gz $(DTB) $(BUILD)/test-logs \
+		$(foreach k,$(filter-out 6.1,$(KERNELS)),$(addprefix $(BUILD)/kernel-$(k)/, \
+			host modules initramfs.cpio.gz))
 
 distclean:
 	rm -rf $(BUILD)

@@ -1,11 +1,12 @@
-# The Bulkhead kernel module, built against the root kernel ($(KOUT)).
+# The Bulkhead kernel module, built against the root kernel ($(KOUT)), in that
+# kernel's own place ($(KHOME)/driver: build/driver for 6.1).
 # Kbuild writes its outputs next to the sources, so the sources (and the
 # config validator the module shares with the hypervisor and hvctl) are
-# copied into $(BUILD)/driver first. cp -p keeps their times, so Kbuild
+# copied into that directory first. cp -p keeps their times, so Kbuild
 # recompiles only what changed.
 
 BH_DRIVER_MK   := $(lastword $(MAKEFILE_LIST))
-BH_DRIVER_DIR  := $(BUILD)/driver
+BH_DRIVER_DIR  := $(KHOME)/driver
 BH_DRIVER_KO   := $(BH_DRIVER_DIR)/bulkhead.ko
 BH_DRIVER_SRCS := $(sort $(wildcard driver/*.c driver/*.h driver/*.S)) driver/Kbuild \
                   hypervisor/core/config_check.c

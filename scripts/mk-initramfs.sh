@@ -2,6 +2,7 @@
 # Pack the root cell's initramfs with the kernel's gen_init_cpio: no root
 # rights needed, owners and modes set here.
 # usage: mk-initramfs.sh BUILD OUT.cpio.gz [/path/in/rootfs=host-file ...]
+#   GEN_INIT_CPIO: the kernel's gen_init_cpio (default BUILD/host/gen_init_cpio)
 set -euo pipefail
 build=$1 out=$2
 shift 2
@@ -50,7 +51,7 @@ trap 'rm -f "$list"' EXIT
 	done
 } >"$list"
 
-"$build/host/gen_init_cpio" "$list" | gzip -9n >"$out.tmp"
+"${GEN_INIT_CPIO:-$build/host/gen_init_cpio}" "$list" | gzip -9n >"$out.tmp"
 mv "$out.tmp" "$out"
 
 # The project's own files, for the tests to copy onto a real board: next to

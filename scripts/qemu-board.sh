@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Boot the QEMU board: the one command line used by `make run` and by pytest.
-# usage: qemu-board.sh [--build DIR] [--ssh-port PORT] [--serial-file FILE]
-#                      [--append ARGS] [--initrd FILE]
+# usage: qemu-board.sh [--build DIR] [--kernel-home DIR] [--ssh-port PORT]
+#                      [--serial-file FILE] [--append ARGS] [--initrd FILE]
+#   --kernel-home: where the root kernel's outputs are (linux/, initramfs.cpio.gz):
+#   the build directory itself for 6.1 (the default), BUILD/kernel-VERSION for another.
 #   Without --serial-file the serial console is this terminal (Ctrl-A X quits).
 #   With it, the console goes to FILE and QEMU never touches the terminal.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/board.env"
 
-build=$here/../build ssh_port=2222 serial_file="" append="" initrd=""
+build=$here/../build khome="" ssh_port=2222 serial_file="" append="" initrd=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
+	--kernel-home) khome=$2; shift 2 ;;
 	--ssh-port) ssh_port=$2; shift 2 ;;
 	--serial-file) serial_file=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
@@ -19,11 +22,12 @@ while [ $# -gt 0 ]; do
 	*) echo "qemu-board.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
-initrd=${initrd:-$build/initramfs.cpio.gz}
+khome=${khome:-$build}
+initrd=${initrd:-$khome/initramfs.cpio.gz}
 
 command -v qemu-system-riscv64 >/dev/null ||
 	{ echo "qemu-board.sh: qemu-system-riscv64 not found: run 'sudo make deps' (package qemu-system-misc)" >&2; exit 1; }
-for f in "$build/linux/arch/riscv/boot/Image" "$initrd" "$build/board.dtb"; do
+for f in "$khome/linux/arch/riscv/boot/Image" "$initrd" "$build/board.dtb"; do
 	[ -f "$f" ] || { echo "qemu-board.sh: $f is missing: run 'make' first" >&2; exit 1; }
 done
 firmware=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
@@ -32,7 +36,7 @@ firmware=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 args=(
 	-M "$BOARD_MACHINE" -cpu "$BOARD_CPU" -smp "$BOARD_HARTS" -m "$BOARD_MEM"
 	-bios "$firmware"
-	-kernel "$build/linux/arch/riscv/boot/Image"
+	-kernel "$khome/linux/arch/riscv/boot/Image"
 	-initrd "$initrd"
 	-dtb "$build/board.dtb"
 	-append "console=ttyS0 panic=-1 quiet bulkhead.net=qemu $append"

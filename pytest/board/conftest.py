@@ -5,6 +5,7 @@ import pytest
 
 from boardlib import BoardError, QemuBoard, SshBoard
 from boardlib.hv import Cells, Hypervisor
+from boardlib.kernels import kernel_home
 from boardlib.target import Board
 from boardlib.qemu import tail
 from paths import BUILD, ROOT
@@ -12,7 +13,7 @@ from paths import BUILD, ROOT
 
 def read_manifest():
     manifest = {}
-    path = BUILD / "initramfs-manifest.txt"
+    path = kernel_home(BUILD) / "initramfs-manifest.txt"
     if path.exists():
         for line in path.read_text().splitlines():
             dest, _, src = line.partition("=")

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from boardlib.kernels import kernel
 from boardlib.qemu import free_tcp_port
 from paths import BUILD, ROOT
 
@@ -51,7 +52,7 @@ class Terminal:
 
 def test_make_run_gives_a_shell_and_ctrl_a_x_quits():
     term = Terminal(["make", "--no-print-directory", "run", f"BUILD={BUILD}",
-                     f"SSH_PORT={free_tcp_port()}"], cwd=ROOT)
+                     f"KERNEL={kernel()}", f"SSH_PORT={free_tcp_port()}"], cwd=ROOT)
     try:
         term.expect("bulkhead: hypervisor enabled; Linux now runs as the root cell", timeout=120)
         term.expect("bulkhead: demo cell 'hello' runs on hart 3", timeout=60)

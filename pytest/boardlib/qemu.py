@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .errors import BootFailed, BoardUnreachable
+from .kernels import kernel_home as default_kernel_home
 from .ssh import SshTarget
 
 CONSOLE_TAIL_LINES = 40
@@ -32,8 +33,11 @@ class QemuBoard:
 
     kind = "qemu"
 
-    def __init__(self, root, build, log_dir, boot_timeout=60, append="", initrd=None):
+    def __init__(self, root, build, log_dir, boot_timeout=60, append="", initrd=None,
+                 kernel_home=None):
         self.root, self.build = Path(root), Path(build)
+        # The root kernel's outputs (linux/, initramfs): the kernel under test by default.
+        self.kernel_home = Path(kernel_home or default_kernel_home(build))
         self.log_dir = Path(log_dir)
         self.boot_timeout = boot_timeout
         self.append = append
@@ -52,6 +56,7 @@ class QemuBoard:
         self.console_path = self.log_dir / f"console-{stamp}-{os.getpid()}-{self.boots}.log"
         port = free_tcp_port()
         cmd = [str(self.root / "scripts" / "qemu-board.sh"), "--build", str(self.build),
+               "--kernel-home", str(self.kernel_home),
                "--ssh-port", str(port), "--serial-file", str(self.console_path)]
         if self.append:
             cmd += ["--append", self.append]
