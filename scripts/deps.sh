@@ -9,7 +9,8 @@ PACKAGES=(
 	dpkg-dev rsync
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 	gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
-	qemu-system-misc opensbi linux-source-6.1
+	qemu-system-misc opensbi linux-source-6.1 linux-source-6.12
+	clang clang-tools-14 libclang-rt-14-dev cppcheck sparse
 	device-tree-compiler libfdt-dev python3-libfdt
 	python3 python3-pytest python3-pyelftools
 	openssh-client

@@ -846,6 +846,18 @@ static int check_hart_contexts(struct check *c, const struct bh_platform_info *p
 			msg_char(m, ')');
 			return BH_CONFIG_EINVAL;
 		}
+		/* Silently unrouted otherwise: the vPLIC has no room for it. */
+		if (ctx >= BH_MAX_PLIC_CONTEXTS) {
+			m = fail(c);
+			msg_str(m, "hart ");
+			msg_dec(m, h);
+			msg_str(m, ": PLIC context ");
+			msg_dec(m, ctx);
+			msg_str(m, " is beyond the ");
+			msg_dec(m, BH_MAX_PLIC_CONTEXTS);
+			msg_str(m, " contexts Bulkhead supports");
+			return BH_CONFIG_EINVAL;
+		}
 		for (other = 0; other < h; other++) {
 			if (plat->hart_plic_context[other] != ctx)
 				continue;
@@ -943,6 +955,29 @@ static int check_system_fields(struct check *c, const struct bh_system_config *s
 	return check_debug_console(c, sys);
 }
 
+int bh_config_check_placement(uint64_t region_start, uint64_t region_size, uint64_t image_end,
+			      uint64_t config_phys, uint64_t config_size, char *err,
+			      size_t err_len)
+{
+	struct check c;
+	struct msg *m;
+
+	check_init(&c, err, err_len, "system config");
+	if (range_wraps(region_start, region_size) || image_end < region_start ||
+	    image_end > region_start + region_size || config_phys < image_end ||
+	    !bh_config_range_contains(region_start, region_size, config_phys, config_size)) {
+		m = fail(&c);
+		msg_str(m, "at ");
+		msg_range(m, config_phys, config_size);
+		msg_str(m, ", not between the hypervisor image's end ");
+		msg_hex(m, image_end);
+		msg_str(m, " and the end of its region ");
+		msg_range(m, region_start, region_size);
+		return BH_CONFIG_EINVAL;
+	}
+	return 0;
+}
+
 int bh_config_check_system(const void *buf, size_t len, char *err, size_t err_len)
 {
 	const struct bh_system_config *sys = buf;
@@ -1032,7 +1067,10 @@ int bh_config_check_cell(const void *buf, size_t len, char *err, size_t err_len)
 	return check_cell_body(&c, cell);
 }
 
-/* Each cell region sits inside one root region of the same kind. */
+/*
+ * Each cell region sits inside one root region of the same kind; RAM only in
+ * the root's loadable pool, never in the RAM the root kernel runs in.
+ */
 static int check_cell_regions_in_root(struct check *c, const struct bh_cell_desc *cell,
 				      const struct bh_cell_desc *root)
 {
@@ -1045,6 +1083,14 @@ static int check_cell_regions_in_root(struct check *c, const struct bh_cell_desc
 		bool io = r[i].flags & BH_MEM_IO;
 
 		outer = bh_config_region_by_phys(root, r[i].phys_start, r[i].size);
+		if (outer && !io && !(outer->flags & BH_MEM_IO) && !(outer->flags & BH_MEM_LOADABLE)) {
+			m = fail_region(c, i);
+			msg_char(m, ' ');
+			msg_range(m, r[i].phys_start, r[i].size);
+			msg_str(m, " is in the root kernel's RAM, not in a root region cells are "
+				   "carved from (RAM with BH_MEM_LOADABLE)");
+			return BH_CONFIG_EINVAL;
+		}
 		if (outer && !(outer->flags & BH_MEM_IO) == !io)
 			continue;
 		m = fail_region(c, i);

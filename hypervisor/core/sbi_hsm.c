@@ -24,6 +24,9 @@ struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long fid, const 
 	case SBI_HSM_HART_START:
 		if (!hart_in_cell(c, a[0]))
 			return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+		/* The spec's answer, rather than a hart that faults on its first fetch. */
+		if (!sbi_arch_guest_can_execute(c, a[1]))
+			return (struct sbiret){ SBI_ERR_INVALID_ADDRESS, 0 };
 		return (struct sbiret){ sbi_arch_hart_start(c, a[0], a[1], a[2]), 0 };
 	case SBI_HSM_HART_STOP:
 		*action = SBI_ACTION_STOP_HART;

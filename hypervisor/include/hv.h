@@ -45,11 +45,13 @@ struct cell {
 	unsigned int vmid;
 	uint64_t hgatp;
 	struct gstage_table gstage;
-	spinlock_t lock; /* the vPLIC and the harts' HSM states */
+	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
 	struct vplic *vplic;
 	const struct bh_cell_desc *desc;
 	/* Non-root cells only. */
 	volatile uint32_t state;	/* enum bh_cell_state */
+	/* Set under lock before any hart is told to stop; HSM starts are refused from then on. */
+	bool stopping;
 	char reason[128];
 	bool loadable_in_root;		/* its LOADABLE regions are mapped in the root */
 	uint64_t desc_pages, desc_npages; /* hypervisor copy of the config */
@@ -64,6 +66,7 @@ struct hart {
 	uint64_t id;
 	struct cell *cell;
 	bool present;
+	spinlock_t hsm_lock;		/* state, start_addr, start_arg */
 	volatile uint32_t state;	/* enum hart_state */
 	volatile uint32_t mailbox;	/* MSG_* bits, set by other harts */
 	uint64_t start_addr, start_arg;
@@ -72,6 +75,8 @@ struct hart {
 	uint64_t sepc, sstatus, hstatus;
 	/* Set when a guest-memory access by the hypervisor faulted. */
 	bool fixup_hit;
+	/* The root's own supervisor settings on this hart, given back with the hart. */
+	uint64_t root_senvcfg, root_scounteren, root_henvcfg;
 	struct bh_cpu_stats stats;
 };
 
@@ -93,6 +98,7 @@ struct hypervisor {
 	/* Where the hypervisor claimed each line, to complete it there. */
 	uint16_t claimed_context[BH_MAX_IRQS];
 	spinlock_t plic_lock;	/* read-modify-write of physical enable words */
+	spinlock_t line_owner_lock;	/* line_owner; see plic_set_line_owner() */
 	struct cell *line_owner[BH_MAX_IRQS];
 	spinlock_t console_lock;
 	struct console_ring console;
@@ -125,6 +131,7 @@ void plic_restore_root(struct cell *root);
 void plic_handle_irq(struct hart *h);
 void plic_mirror_line(struct cell *cell, unsigned int source);
 void plic_complete(unsigned int source);
+void plic_set_line_owner(unsigned int source, struct cell *owner);
 
 /* irqchip glue: hooks of the cells' vPLICs */
 extern const struct vplic_hooks hv_vplic_hooks;
@@ -155,8 +162,10 @@ long cell_destroy_by_id(uint64_t id);
 long cell_status(uint64_t id, uint64_t gpa);
 long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos);
 void cell_fail(struct hart *h, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void cell_begin_stop(struct cell *cell, const struct hart *self);
 void cell_console_write(struct cell *cell, const char *s, unsigned long len);
 void *root_buffer(uint64_t gpa, uint64_t len, bool write);
+bool root_still_owns(uint64_t phys, uint64_t len);
 long console_read_to_root(struct console_ring *ring, spinlock_t *lock, uint64_t gpa,
 			  uint64_t size, uint64_t pos);
 
@@ -171,6 +180,10 @@ void hv_return_native(struct hart *h, uint64_t landing, uint64_t satp)
 
 /* hsm.c */
 void hart_park(struct hart *h) __attribute__((noreturn));
+
+/* hart_state.c: what a hart's new owner finds */
+void hart_save_root_supervisor(struct hart *h);
+void hart_reset_guest_state(struct hart *h);
 
 /* stats */
 static inline void count_exit(struct hart *h, enum bh_exit_reason reason)

@@ -77,6 +77,8 @@
 #define SBI_DBCN_WRITE	    0
 #define SBI_DBCN_READ	    1
 #define SBI_DBCN_WRITE_BYTE 2
+/* The most one DBCN write prints; the guest gets a partial write beyond it. */
+#define SBI_DBCN_WRITE_MAX  256
 
 struct sbiret {
 	long error;
@@ -143,6 +145,8 @@ int sbi_arch_hart_status(const struct sbi_caller *c, unsigned long hart);
 long sbi_arch_hart_start(const struct sbi_caller *c, unsigned long hart, unsigned long addr,
 			 unsigned long opaque);
 bool sbi_arch_is_root(const struct sbi_caller *c);
+/* Whether the caller's cell may run code at guest-physical gpa (HSM start addresses). */
+bool sbi_arch_guest_can_execute(const struct sbi_caller *c, uint64_t gpa);
 /* Copy bytes the guest named by guest-physical address; false if not all in its memory. */
 bool sbi_arch_read_guest(const struct sbi_caller *c, uint64_t gpa, void *dst, unsigned long len);
 void sbi_arch_console_write(const struct sbi_caller *c, const char *s, unsigned long len);

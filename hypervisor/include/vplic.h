@@ -55,8 +55,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <bulkhead/config.h>
+
 #define VPLIC_MAX_SOURCES   1024
-#define VPLIC_MAX_CONTEXTS  128
+#define VPLIC_MAX_CONTEXTS  BH_MAX_PLIC_CONTEXTS
 #define VPLIC_PRIORITY_BITS 3
 #define VPLIC_PRIORITY_MASK ((1u << VPLIC_PRIORITY_BITS) - 1)
 #define VPLIC_NUM_LEVELS    (1u << VPLIC_PRIORITY_BITS)

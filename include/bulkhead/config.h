@@ -41,6 +41,7 @@
 
 #define BH_MAX_HARTS	    64	 /* hart ids 0..63: cpu_set is one 64-bit word */
 #define BH_MAX_IRQS	    1024 /* PLIC sources 0..1023, the PLIC spec's maximum */
+#define BH_MAX_PLIC_CONTEXTS 128 /* contexts 0..127: what the hypervisor's vPLIC models */
 #define BH_MAX_MEM_REGIONS  64
 #define BH_CELL_NAME_LEN    32
 #define BH_CONFIG_PAGE_SIZE 0x1000ULL

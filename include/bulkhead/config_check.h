@@ -46,6 +46,16 @@ int bh_config_check_cell_fits(const struct bh_system_config *sys, const struct b
 			      char *err, size_t err_len);
 
 /*
+ * Where the hypervisor finds its system config: between the end of its image
+ * and the end of its region [region_start, region_start + region_size), the
+ * memory the root loses at enable, so the root cannot change the config
+ * after it was checked, and the page pool after it does not underflow.
+ */
+int bh_config_check_placement(uint64_t region_start, uint64_t region_size, uint64_t image_end,
+			      uint64_t config_phys, uint64_t config_size, char *err,
+			      size_t err_len);
+
+/*
  * Whether [a_start, a_start + a_size) and [b_start, b_start + b_size) share a
  * byte. Empty ranges overlap nothing; ranges running past 2^64 are clipped.
  */

@@ -14,6 +14,7 @@
  * means isolation is broken.
  */
 #include "inmate.h"
+#include "params.h"
 
 #define MODE_MAX     64
 #define ROOT_HART    0
@@ -21,78 +22,6 @@
 #define PAST_RAM     (INMATE_RAM_BASE + INMATE_RAM_SIZE)
 #define HYPERVISOR   0xbbe01000UL /* a page into the hypervisor's memory */
 #define CANARY_VALUE 0xdeadbeefU
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* The first line of the parameter page, without surrounding blanks. */
-static void read_mode_line(char *line, size_t size)
-{
-	const char *p = inmate_param_page();
-	size_t len = 0, i = 0;
-
-	while (i < INMATE_PARAM_SIZE && is_space(p[i]))
-		i++;
-	for (; i < INMATE_PARAM_SIZE && len + 1 < size; i++) {
-		if (p[i] == '\0' || p[i] == '\n' || p[i] == '\r')
-			break;
-		line[len++] = p[i];
-	}
-	while (len && is_space(line[len - 1]))
-		len--;
-	line[len] = '\0';
-}
-
-/* Split "word rest" in place: returns rest ("" if none). */
-static char *split_word(char *line)
-{
-	while (*line && !is_space(*line))
-		line++;
-	if (!*line)
-		return line;
-	*line++ = '\0';
-	while (is_space(*line))
-		line++;
-	return line;
-}
-
-static bool equal(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
-/* Hex with or without 0x; false for anything else or nothing. */
-static bool parse_hex(const char *s, uintptr_t *out)
-{
-	uintptr_t v = 0;
-	unsigned int digits = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s; s++, digits++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			d = (unsigned int)(*s - 'a' + 10);
-		else if (*s >= 'A' && *s <= 'F')
-			d = (unsigned int)(*s - 'A' + 10);
-		else
-			return false;
-		if (digits == 16)
-			return false;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return digits > 0;
-}
 
 static void report(const char *what, struct sbi_ret ret)
 {
@@ -152,7 +81,7 @@ static void attack_canary(const char *arg)
 {
 	uintptr_t addr;
 
-	if (!parse_hex(arg, &addr) || addr % 4) {
+	if (!params_parse_hex(arg, &addr) || addr % 4) {
 		printf("attack: canary needs a 4-byte aligned hex address, e.g. canary 0x80400000\n");
 		return;
 	}
@@ -171,7 +100,7 @@ static void attack_access(const char *arg, void (*access)(uintptr_t))
 		access(HYPERVISOR);
 		return;
 	}
-	if (!parse_hex(arg, &addr) || addr % 8) {
+	if (!params_parse_hex(arg, &addr) || addr % 8) {
 		printf("attack: '%s' is not an 8-byte aligned hex address\n", arg);
 		return;
 	}
@@ -184,21 +113,21 @@ int main(unsigned long hart, const struct bh_boot_info *bi)
 	const char *mode = line;
 	char *arg;
 
-	read_mode_line(line, sizeof(line));
-	arg = split_word(line);
+	params_read_line(line, sizeof(line));
+	arg = params_split_word(line);
 	if (!*mode)
 		mode = "sbi";
 	printf("attack: mode %s%s%s\n", mode, *arg ? " " : "", arg);
 
-	if (equal(mode, "sbi"))
+	if (params_equal(mode, "sbi"))
 		attack_sbi(hart);
-	else if (equal(mode, "read"))
+	else if (params_equal(mode, "read"))
 		attack_access(arg, attack_read);
-	else if (equal(mode, "write"))
+	else if (params_equal(mode, "write"))
 		attack_access(arg, attack_write);
-	else if (equal(mode, "plic"))
+	else if (params_equal(mode, "plic"))
 		attack_plic(bi, hart);
-	else if (equal(mode, "canary"))
+	else if (params_equal(mode, "canary"))
 		attack_canary(arg);
 	else
 		printf("attack: unknown mode '%s' (sbi, read, write, plic, canary)\n", mode);

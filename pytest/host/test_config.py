@@ -62,6 +62,9 @@ def v(core):
         fn = getattr(core, name)
         fn.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64]
         fn.restype = ctypes.c_void_p
+    core.bh_config_check_placement.argtypes = [ctypes.c_uint64] * 5 + [ctypes.c_char_p,
+                                                                      ctypes.c_size_t]
+    core.bh_config_check_placement.restype = ctypes.c_int
     return core
 
 
@@ -227,7 +230,7 @@ def test_board_system_config_is_accepted(v, system_bytes):
 
 def test_accepted_boundaries(v, sysconf):
     s = sysconf
-    s.hart_plic_context[3] = 1023  # its page ends exactly at the end of the 0x600000 window
+    s.hart_plic_context[3] = 127  # the last context the hypervisor's vPLIC models
     s.plic_num_sources = 1024
     s.root.set_irqs(range(1, 1024))
     s.debug_console = cf.Console(type=cf.CONSOLE_SBI)
@@ -372,6 +375,10 @@ SYSTEM_REJECTS = {
     "context beyond the window": (lambda s: s.hart_plic_context.__setitem__(3, 1024), EINVAL,
                                   "system config: hart 3: PLIC context 1024 lies beyond the PLIC "
                                   "window (needs 0x601000 bytes, window is 0x600000)"),
+    # A context the vPLIC cannot model would leave the hart's lines silently unrouted.
+    "context beyond bulkhead": (lambda s: s.hart_plic_context.__setitem__(3, 128), EINVAL,
+                                "system config: hart 3: PLIC context 128 is beyond the 128 "
+                                "contexts Bulkhead supports"),
     "context beyond the spec": (lambda s: s.hart_plic_context.__setitem__(3, 15872), EINVAL,
                                 "system config: hart 3: PLIC context 15872 out of range "
                                 "(a PLIC has at most 15872 contexts)"),
@@ -608,6 +615,12 @@ FITS_REJECTS = {
     "OpenSBI's memory": (lambda c, s: _cregion(c, 0, phys_start=0x80000000), EINVAL,
                          "cell 'demo': memory region 0 [0x80000000..0x80100000) is not inside a "
                          "root RAM region"),
+    # The hypervisor refuses it itself, not only the driver: a cell never gets the root
+    # kernel's pages, only the pool the root set aside for cells.
+    "the root kernel's RAM": (lambda c, s: _cregion(c, 0, phys_start=0x80400000), EINVAL,
+                              "cell 'demo': memory region 0 [0x80400000..0x80500000) is in the "
+                              "root kernel's RAM, not in a root region cells are carved from "
+                              "(RAM with BH_MEM_LOADABLE)"),
     "straddles two root regions": (lambda c, s: _cregion(c, 0, phys_start=0xbfd00000,
                                                          size=0x200000), EINVAL,
                                    "cell 'demo': memory region 0 [0xbfd00000..0xbff00000) is not "
@@ -765,7 +778,7 @@ def ref_system_ok(s):
         return False
     used = [c for c in s.hart_plic_context if c != cf.NO_CONTEXT]
     if len(set(used)) != len(used) or any(c >= 15872 or 0x200000 + (c + 1) * 0x1000 > s.plic_size
-                                          for c in used):
+                                          or c >= 128 for c in used):
         return False
     con = s.debug_console
     if not ref_console_ok(con):
@@ -937,3 +950,38 @@ def test_cellcheck_reports_the_validators_message(system_bytes, tmp_path):
                        text=True)
     assert r.returncode == 1
     assert r.stderr == f"cellcheck: {cell}: cell 'demo': hart 5 is not in the root cell's CPU set\n"
+
+
+# ---------------------------------------------------------------- where the config lies
+
+REGION, REGION_SIZE, IMAGE_END = 0xbbe00000, 0x1000000, 0xbbe40000
+
+
+def check_placement(v, phys, size, region=REGION, region_size=REGION_SIZE, image_end=IMAGE_END):
+    err = ctypes.create_string_buffer(ERR_LEN)
+    rc = v.bh_config_check_placement(region, region_size, image_end, phys, size, err, ERR_LEN)
+    return rc, err.value.decode()
+
+
+@pytest.mark.parametrize("phys,size", [
+    (IMAGE_END, 936),  # right after the image, where the driver puts it
+    (REGION + REGION_SIZE - 936, 936),  # the region's last bytes
+])
+def test_config_placement_accepted(v, phys, size):
+    assert check_placement(v, phys, size) == (0, "")
+
+
+@pytest.mark.parametrize("phys,size", [
+    (0x80400000, 936),  # in the root's RAM: the root could rewrite it after the check
+    (IMAGE_END - 8, 936),  # over the end of the image
+    (REGION, 936),  # on the image itself
+    (REGION + REGION_SIZE - 8, 936),  # runs past the region: the pool would underflow
+    (REGION + REGION_SIZE, 936),
+    ((1 << 64) - 8, 936),  # wraps
+    (IMAGE_END, 0),
+])
+def test_config_placement_refused(v, phys, size):
+    assert check_placement(v, phys, size) == (
+        EINVAL, f"system config: at [{phys:#x}..{(phys + size) % (1 << 64):#x}), not between "
+        f"the hypervisor image's end {IMAGE_END:#x} and the end of its region "
+        f"[{REGION:#x}..{REGION + REGION_SIZE:#x})")

@@ -47,6 +47,7 @@ CELLS = {
     "irq-demo": ([3], 0xBD000000, [RTC], [RTC_LINE]),
     "smp-demo": ([2, 3], 0xBD100000, [], []),
     "attack": ([3], 0xBD200000, [], []),
+    "hostile": ([2, 3], 0xBD300000, [], []),
 }
 DEMOS = list(CELLS)
 
@@ -61,6 +62,12 @@ OUTPUT_FORMATS = {
                  "smp-demo: hart %lu status of hart %lu: %s\n"],
     "attack": ["attack: %s -> error %ld\n", "attack: sbi done\n", "attack: reading 0x%lx\n",
                "attack: read returned 0x%lx\n", "attack: plic write done\n"],
+    "hostile": ["hostile: restarting hart %lu in a loop\n",
+                "\nhostile: dbcn write of %u bytes: error %ld, %ld written\n",
+                "hostile: hart %lu %s: fcsr 0x%lx, %u fp registers not zero\n",
+                "hostile: hart %lu filled\n", "hostile: leak done\n",
+                "hostile: hart_start at 0x%lx (%s) -> error %ld, hart %lu %s\n",
+                "hostile: hsm-addr done\n"],
 }
 
 # csrrci x0, sstatus (0x100), 2 (SIE): the entry code's first instruction, encoded from

@@ -56,15 +56,15 @@ RESUME, STOP_HART, RESET = 0, 1, 2
 
 HOOKS = {1: "firmware_call", 2: "set_guest_timer", 3: "send_vssip", 4: "clear_vssip",
          5: "remote_fence", 6: "hart_status", 7: "hart_start", 8: "is_root",
-         9: "read_guest", 10: "console_write", 11: "console_getchar"}
+         9: "read_guest", 10: "console_write", 11: "console_getchar", 12: "can_execute"}
 # Hooks that only look at state; everything else acts on the machine.
-QUERIES = {"hart_status", "is_root", "read_guest"}
+QUERIES = {"hart_status", "is_root", "read_guest", "can_execute"}
 WITH_CALLER = {"send_vssip", "remote_fence", "hart_status", "hart_start", "is_root",
-               "read_guest", "console_write", "console_getchar"}
+               "read_guest", "console_write", "console_getchar", "can_execute"}
 # arguments each hook records, in order
 HOOK_ARGS = {"firmware_call": 8, "set_guest_timer": 1, "send_vssip": 1, "clear_vssip": 0,
              "remote_fence": 5, "hart_status": 1, "hart_start": 3, "is_root": 0,
-             "read_guest": 2, "console_write": 2, "console_getchar": 0}
+             "read_guest": 2, "console_write": 2, "console_getchar": 0, "can_execute": 1}
 
 
 class Caller(ctypes.Structure):
@@ -172,6 +172,7 @@ def sbi(core):
         "sbi_mock_set_getchar": (None, [ctypes.c_long]),
         "sbi_mock_set_root": (None, [cb]),
         "sbi_mock_set_hart_state": (cb, [ul, ctypes.c_int]),
+        "sbi_mock_set_executable": (None, [u64, u64]),
         "sbi_mock_add_region": (cb, [u64, p, ul]),
     }
     for name, (restype, argtypes) in protos.items():
@@ -456,6 +457,25 @@ def test_hsm_start_own_hart(sbi, hart):
     assert sbi.actions() == [("hart_start", hart, 0x80200000, 0xABCDEF)]
 
 
+@pytest.mark.parametrize("addr", [0x7FFFFFFE, 0x80100000, 0x80100001, 0xBBE00000, 0, U64 & ~3])
+def test_hsm_start_outside_executable_memory_is_an_invalid_address(sbi, addr):
+    # SBI spec, hart_start: SBI_ERR_INVALID_ADDRESS "start_addr is not valid, possibly
+    # due to ... it is not a valid physical address, or the address is prohibited by
+    # PMP or H-extension G-stage to run in supervisor mode"; nothing is started.
+    sbi.core.sbi_mock_set_executable(0x80000000, 0x100000)
+    assert sbi.call(sbi.caller(2, CELL), EXT_HSM, 0, 3, addr, 0) == \
+        (INVALID_ADDRESS, 0, RESUME)
+    assert sbi.actions() == []
+    assert ("can_execute", addr) in sbi.log()
+
+
+@pytest.mark.parametrize("addr", [0x80000000, 0x800FFFFE])
+def test_hsm_start_inside_executable_memory(sbi, addr):
+    sbi.core.sbi_mock_set_executable(0x80000000, 0x100000)
+    assert sbi.call(sbi.caller(2, CELL), EXT_HSM, 0, 3, addr, 7) == (SUCCESS, 0, RESUME)
+    assert sbi.actions() == [("hart_start", 3, addr, 7)]
+
+
 @pytest.mark.parametrize("err", [ALREADY_AVAILABLE, INVALID_ADDRESS, FAILED])
 def test_hsm_start_hook_error_reaches_the_guest(sbi, err):
     sbi.core.sbi_mock_set_start_ret(err)
@@ -565,7 +585,9 @@ def test_srst_unknown_fid(sbi, fid):
 # ---------------------------------------------------------------- DBCN
 
 GUEST = 0x80000000
-CHUNKY = [0, 1, 2, 63, 64, 65, 127, 128, 129, 255, 256, 1000, 4095, 4096]
+CHUNKY = [0, 1, 2, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 4095, 4096]
+# What one DBCN write prints at most (SBI_DBCN_WRITE_MAX): the rest is a partial write.
+DBCN_WRITE_MAX = 256
 
 
 def text(n, seed=1):
@@ -590,16 +612,38 @@ def test_dbcn_write(sbi, n, offset):
     mem = text(8192)
     sbi.add_region(GUEST, mem)
     c = sbi.caller(2, CELL)
-    assert sbi.call(c, EXT_DBCN, 0, n, GUEST + offset, 0) == (SUCCESS, n, RESUME)
-    assert written(sbi) == mem[offset:offset + n]
+    done = min(n, DBCN_WRITE_MAX)
+    assert sbi.call(c, EXT_DBCN, 0, n, GUEST + offset, 0) == (SUCCESS, done, RESUME)
+    assert written(sbi) == mem[offset:offset + done]
     assert {e[0] for e in sbi.actions()} <= {"console_write"}
 
 
-def test_dbcn_write_whole_region(sbi):
+def test_dbcn_write_whole_region_in_bounded_parts(sbi):
+    # A guest writing a long buffer gets partial writes, as the spec allows, and
+    # moves on by what each call reports: together they print the whole buffer.
     mem = text(4096, seed=2)
     sbi.add_region(GUEST, mem)
-    assert sbi.call(sbi.caller(2, CELL), EXT_DBCN, 0, 4096, GUEST, 0) == (SUCCESS, 4096, RESUME)
+    at, calls, c = 0, 0, sbi.caller(2, CELL)
+    while at < len(mem):
+        err, value, action = sbi.call(c, EXT_DBCN, 0, len(mem) - at, GUEST + at, 0)
+        assert (err, action) == (SUCCESS, RESUME)
+        assert value == min(DBCN_WRITE_MAX, len(mem) - at)
+        at, calls = at + value, calls + 1
+    assert calls == 4096 // DBCN_WRITE_MAX
     assert written(sbi) == mem
+
+
+@pytest.mark.parametrize("length", [DBCN_WRITE_MAX + 1, 16384, 1 << 40, U64])
+def test_dbcn_write_of_any_length_reads_only_the_bounded_part(sbi, length):
+    # A flooding or hostile guest cannot make one call cost more than the bound:
+    # the hypervisor reads and prints DBCN_WRITE_MAX bytes, whatever num_bytes says.
+    mem = text(DBCN_WRITE_MAX, seed=11)
+    sbi.add_region(GUEST, mem)
+    assert sbi.call(sbi.caller(2, CELL), EXT_DBCN, 0, length, GUEST, 0) == \
+        (SUCCESS, DBCN_WRITE_MAX, RESUME)
+    assert written(sbi) == mem
+    read = sum(e[2] for e in sbi.log() if e[0] == "read_guest")
+    assert read == 2 * DBCN_WRITE_MAX  # the check, then the copy
 
 
 def test_dbcn_write_across_adjacent_regions(sbi):
@@ -617,13 +661,13 @@ def test_dbcn_write_across_adjacent_regions(sbi):
     (200, 4096 - 199),  # last byte out, fourth chunk
     (64, 4096 - 63),  # one chunk, last byte out
     (1, 4096),  # just past the end
-    (4097, 0),  # one byte too many
+    (4097, 4096 - 255),  # the bounded part's last byte out
     (100, -10),  # starts below the region
-    (1 << 40, 0),  # far too long
-    (U64, 0),
+    (1 << 40, 4000),  # far too long, and the bounded part runs out
+    (U64, 4096 - 1),
 ])
 def test_dbcn_write_partly_outside_guest_memory(sbi, length, offset):
-    # Shared memory rule: the SBI implementation MUST check the whole range;
+    # Shared memory rule: the SBI implementation MUST check the range it uses;
     # a range that is not all guest memory is refused with nothing written.
     sbi.add_region(GUEST, text(4096))
     assert sbi.call(sbi.caller(2, CELL), EXT_DBCN, 0, length, GUEST + offset, 0) == \
@@ -687,6 +731,7 @@ def test_dbcn_write_random(sbi):
         lo = GUEST + rng.randrange(-100, 8800)
         n = rng.choice([rng.randrange(0, 300), rng.randrange(0, 5000)])
         err, value, _ = sbi.call(sbi.caller(2, CELL), EXT_DBCN, 0, n, lo, 0)
+        n = min(n, DBCN_WRITE_MAX)
         if readable(lo, n):
             assert (err, value, written(sbi)) == (SUCCESS, n, content(lo, n))
         else:

@@ -31,6 +31,11 @@ static const struct bh_mem_region *root_region_of(uint64_t phys, uint64_t size)
 	return bh_config_region_by_phys(hv.root.desc, phys, size);
 }
 
+static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return bh_config_ranges_overlap(a, as, b, bs);
+}
+
 /* Make every root hart drop G-stage translations the root may have cached. */
 static void fence_root(void)
 {
@@ -40,6 +45,33 @@ static void fence_root(void)
 			       0, 0, hv.root.vmid, 0);
 	hfence_gvma_all();
 	gstage_fence_done(&hv.root.gstage);
+}
+
+/*
+ * Whether the root still has [phys, phys + len): not a region a cell took
+ * (its loadable regions stay the root's until the cell starts).
+ */
+bool root_still_owns(uint64_t phys, uint64_t len)
+{
+	bool owns = true;
+
+	spin_lock(&hv.lock);
+	for (unsigned int id = 1; owns && id < HV_MAX_CELLS; id++) {
+		const struct cell *cell = hv.cells[id];
+		const struct bh_mem_region *r;
+
+		if (!cell)
+			continue;
+		r = bh_config_cell_regions(cell->desc);
+		for (uint32_t i = 0; owns && i < cell->desc->num_mem_regions; i++) {
+			bool in_root = (r[i].flags & BH_MEM_LOADABLE) && cell->loadable_in_root;
+
+			if (!in_root && ranges_overlap(phys, len, r[i].phys_start, r[i].size))
+				owns = false;
+		}
+	}
+	spin_unlock(&hv.lock);
+	return owns;
 }
 
 static void unmap_from_root(const struct bh_mem_region *r)
@@ -71,11 +103,6 @@ static void move_loadable(struct cell *cell, bool to_root)
 	}
 	fence_root();
 	cell->loadable_in_root = to_root;
-}
-
-static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return bh_config_ranges_overlap(a, as, b, bs);
 }
 
 /* Refuse anything another cell already has; a message names it. */
@@ -279,7 +306,7 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 		spin_lock(&cell->lock);
 		vplic_acquire_line(cell->vplic, line, true);
 		spin_unlock(&cell->lock);
-		hv.line_owner[line] = cell;
+		plic_set_line_owner(line, cell);
 		spin_lock(&hv.root.lock);
 		vplic_release_line(hv.root.vplic, line);
 		spin_unlock(&hv.root.lock);
@@ -318,10 +345,13 @@ long cell_start(uint64_t id)
 	h = &hv.harts[first];
 	spin_lock(&cell->lock);
 	cell->reason[0] = '\0';
+	cell->stopping = false;
 	cell->state = BH_CELL_RUNNING;
+	spin_lock(&h->hsm_lock);
 	h->start_addr = cell->desc->entry;
 	h->start_arg = cell->desc->boot_arg;
 	h->state = HART_START_PENDING;
+	spin_unlock(&h->hsm_lock);
 	spin_unlock(&cell->lock);
 	hv_printk("bulkhead: cell '%s' started on hart %u at 0x%lx\n", cell->name, first,
 		  (unsigned long)cell->desc->entry);
@@ -329,26 +359,59 @@ long cell_start(uint64_t id)
 	return SBI_SUCCESS;
 }
 
-/* Park every hart of the cell and wait (at most a second) until they are parked. */
+/*
+ * The first half of every stop (shutdown, destroy, failure, the cell's own
+ * SRST): from here on the cell's HSM starts are refused, a start still
+ * pending is called off, and every hart but the caller's is told to park,
+ * parked ones included. A hart started before the mark was set is running
+ * by then and gets the message like the others.
+ */
+void cell_begin_stop(struct cell *cell, const struct hart *self)
+{
+	spin_lock(&cell->lock);
+	cell->stopping = true;
+	spin_unlock(&cell->lock);
+	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
+		struct hart *h = &hv.harts[hart];
+
+		if (!bh_config_cpu_set_has(cell->cpu_set, hart) || h == self)
+			continue;
+		spin_lock(&h->hsm_lock);
+		if (h->state == HART_START_PENDING)
+			h->state = HART_STOPPED;
+		spin_unlock(&h->hsm_lock);
+		hart_post(h, MSG_STOP);
+	}
+}
+
+static bool hart_parked(struct hart *h)
+{
+	bool parked;
+
+	spin_lock(&h->hsm_lock);
+	parked = h->state == HART_STOPPED;
+	spin_unlock(&h->hsm_lock);
+	return parked;
+}
+
+/*
+ * Park every hart of the cell and wait until they are. Once the cell is
+ * marked stopping, no hart of it can leave the park loop again, so a hart
+ * seen parked stays parked. Every exit is bounded (docs/architecture.md), so
+ * the wait is short whatever the cell does; the deadline is a last resort
+ * against a hart that is itself broken.
+ */
 static long stop_harts(struct cell *cell)
 {
 	uint64_t deadline = csr_read(CSR_TIME) + hv.config->platform.timebase_frequency;
-	struct hart *self = this_hart();
 
+	cell_begin_stop(cell, NULL);
 	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
 		struct hart *h = &hv.harts[hart];
 
-		if (!bh_config_cpu_set_has(cell->cpu_set, hart) || h == self)
+		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
 			continue;
-		if (h->state != HART_STOPPED)
-			hart_post(h, MSG_STOP);
-	}
-	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
-		struct hart *h = &hv.harts[hart];
-
-		if (!bh_config_cpu_set_has(cell->cpu_set, hart) || h == self)
-			continue;
-		while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != HART_STOPPED) {
+		while (!hart_parked(h)) {
 			if (csr_read(CSR_TIME) > deadline) {
 				hv_printk("bulkhead: cell '%s': hart %u does not stop\n", cell->name,
 					  hart);
@@ -407,7 +470,7 @@ long cell_destroy_by_id(uint64_t id)
 		spin_lock(&hv.root.lock);
 		vplic_acquire_line(hv.root.vplic, line, true);
 		spin_unlock(&hv.root.lock);
-		hv.line_owner[line] = &hv.root;
+		plic_set_line_owner(line, &hv.root);
 		spin_lock(&cell->lock);
 		vplic_release_line(cell->vplic, line);
 		spin_unlock(&cell->lock);
@@ -496,11 +559,6 @@ void cell_fail(struct hart *h, const char *fmt, ...)
 	va_end(ap);
 	cell->state = BH_CELL_FAILED;
 	hv_printk("bulkhead: cell '%s' failed: %s\n", cell->name, cell->reason);
-	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
-		struct hart *other = &hv.harts[hart];
-
-		if (other != h && other->cell == cell && other->state != HART_STOPPED)
-			hart_post(other, MSG_STOP);
-	}
+	cell_begin_stop(cell, h);
 	hart_park(h);
 }

@@ -7,15 +7,22 @@
 #include "lib.h"
 #include "sbi.h"
 
-/* A buffer the root gave us: it must lie in the root's RAM (writable if we write to it). */
+/*
+ * A buffer the root gave us: it must lie in RAM the root still has (writable
+ * if we write to it), never in what a cell took from it.
+ */
 void *root_buffer(uint64_t gpa, uint64_t len, bool write)
 {
 	const struct bh_mem_region *r = bh_config_region_by_guest(hv.root.desc, gpa, len);
+	uint64_t phys;
 
 	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ) ||
 	    (write && !(r->flags & BH_MEM_WRITE)))
 		return NULL;
-	return (void *)(uintptr_t)(gpa - r->virt_start + r->phys_start);
+	phys = gpa - r->virt_start + r->phys_start;
+	if (!root_still_owns(phys, len))
+		return NULL;
+	return (void *)(uintptr_t)phys;
 }
 
 static long get_info(uint64_t gpa)

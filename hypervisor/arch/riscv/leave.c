@@ -29,9 +29,7 @@ void hart_leave(struct hart *h, uint64_t landing)
 	last = hv.harts_active == 0;
 	spin_unlock(&hv.lock);
 	if (last) {
-		spin_lock(&hv.root.lock);
 		plic_restore_root(&hv.root);
-		spin_unlock(&hv.root.lock);
 		cell_destroy(&hv.root);
 		hv_printk("bulkhead: hypervisor disabled\n");
 	}

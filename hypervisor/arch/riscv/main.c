@@ -49,6 +49,11 @@ static int hv_init(const struct bh_enter_args *args)
 	hv.image_end = (uint64_t)(uintptr_t)__memory_end;
 	if ((uint64_t)(uintptr_t)_header != args->region_phys)
 		return -EINVAL;
+	if (bh_config_check_placement(hv.region_phys, hv.region_size, hv.image_end,
+				      args->config_phys, args->config_size, err, sizeof(err))) {
+		hv_printk("bulkhead: %s\n", err);
+		return -EINVAL;
+	}
 	if (bh_config_check_system(sys, args->config_size, err, sizeof(err))) {
 		hv_printk("bulkhead: %s\n", err);
 		return -EINVAL;
@@ -102,6 +107,7 @@ static void hart_become_guest(struct hart *h, const struct bh_enter_args *args,
 				       (1UL << CAUSE_STORE_PAGE_FAULT));
 	csr_write(CSR_HCOUNTEREN, ~0UL);
 	csr_set(CSR_HENVCFG, HENVCFG_STCE);
+	h->root_henvcfg = csr_read(CSR_HENVCFG);
 	csr_write(CSR_HTIMEDELTA, 0);
 
 	csr_write(CSR_VSSTATUS, sstatus & ~SSTATUS_SIE);

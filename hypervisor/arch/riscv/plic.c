@@ -76,7 +76,7 @@ void plic_init_root(struct cell *root)
 				enabled[ctx / 64] |= 1ULL << (ctx % 64);
 
 		vplic_acquire_line(root->vplic, s, true);
-		hv.line_owner[s] = root;
+		plic_set_line_owner(s, root);
 		vplic_write_priority(root->vplic, s, priority, NULL);
 		for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
 			if ((enabled[ctx / 64] >> (ctx % 64)) & 1)
@@ -95,21 +95,68 @@ void plic_init_root(struct cell *root)
 /* Disable: Linux gets the PLIC back as its vPLIC had it. */
 void plic_restore_root(struct cell *root)
 {
+	spin_lock(&root->lock);
 	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
 		if (context_of_cell(root, ctx))
 			mmio_write32(PLIC_THRESHOLD(ctx), root->vplic->threshold[ctx]);
+	spin_unlock(&root->lock);
 	/* Lines the guest had not completed are completed physically (hw_complete). */
 	for (unsigned int s = 1; s < hv.plic_sources; s++) {
 		if (hv.line_owner[s] != root)
 			continue;
+		spin_lock(&root->lock);
 		vplic_release_line(root->vplic, s);
-		hv.line_owner[s] = NULL;
+		spin_unlock(&root->lock);
+		plic_set_line_owner(s, NULL);
 	}
 }
 
+/*
+ * Owners change under line_owner_lock, and the interrupt path takes the
+ * owner's lock before it lets go of it: a cell being destroyed is never
+ * locked after its lines went back (it may be freed right after).
+ */
+void plic_set_line_owner(unsigned int source, struct cell *owner)
+{
+	spin_lock(&hv.line_owner_lock);
+	hv.line_owner[source] = owner;
+	spin_unlock(&hv.line_owner_lock);
+}
+
+static struct cell *lock_line_owner(unsigned int source)
+{
+	struct cell *owner;
+
+	if (source >= BH_MAX_IRQS)
+		return NULL;
+	spin_lock(&hv.line_owner_lock);
+	owner = hv.line_owner[source];
+	if (owner)
+		spin_lock(&owner->lock);
+	spin_unlock(&hv.line_owner_lock);
+	return owner;
+}
+
+/*
+ * A PLIC ignores a complete for a source the context does not have enabled
+ * (PLIC spec, "Interrupt Completion"), and the guest may have disabled the
+ * line since it was claimed: enable it around the complete, as Linux's own
+ * PLIC driver does, or the line would stay claimed for good.
+ */
 void plic_complete(unsigned int source)
 {
-	mmio_write32(PLIC_CLAIM(hv.claimed_context[source]), source);
+	unsigned int ctx = hv.claimed_context[source];
+	uint64_t addr = PLIC_ENABLE(ctx, source / 32);
+	uint32_t bit = 1U << (source % 32), word;
+
+	spin_lock(&hv.plic_lock);
+	word = mmio_read32(addr);
+	if (!(word & bit))
+		mmio_write32(addr, word | bit);
+	mmio_write32(PLIC_CLAIM(ctx), source);
+	if (!(word & bit))
+		mmio_write32(addr, word);
+	spin_unlock(&hv.plic_lock);
 }
 
 /* A PLIC interrupt at HS: claim it here, hand it to its owner's vPLIC. */
@@ -118,7 +165,7 @@ void plic_handle_irq(struct hart *h)
 	uint32_t source;
 
 	while ((source = mmio_read32(PLIC_CLAIM(h->plic_context))) != 0) {
-		struct cell *owner = source < BH_MAX_IRQS ? hv.line_owner[source] : NULL;
+		struct cell *owner = lock_line_owner(source);
 
 		if (!owner) {
 			/* Nobody's line: keep it from firing again. */
@@ -128,7 +175,6 @@ void plic_handle_irq(struct hart *h)
 			continue;
 		}
 		hv.claimed_context[source] = (uint16_t)h->plic_context;
-		spin_lock(&owner->lock);
 		if (vplic_set_pending(owner->vplic, source) != VPLIC_OK)
 			/* Caught while changing owner: never leave it claimed. */
 			mmio_write32(PLIC_CLAIM(h->plic_context), source);

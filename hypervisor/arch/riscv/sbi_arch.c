@@ -70,18 +70,33 @@ long sbi_arch_hart_start(const struct sbi_caller *c, unsigned long hart, unsigne
 	struct hart *target = &hv.harts[hart];
 	long ret = SBI_SUCCESS;
 
+	/* Under the cell's lock, so a stop that has begun never misses the hart started here. */
 	spin_lock(&cell->lock);
-	if (!target->present || target->state != HART_STOPPED) {
-		ret = SBI_ERR_ALREADY_AVAILABLE;
+	if (cell->stopping) {
+		ret = SBI_ERR_FAILED;
 	} else {
-		target->start_addr = addr;
-		target->start_arg = opaque;
-		target->state = HART_START_PENDING;
+		spin_lock(&target->hsm_lock);
+		if (!target->present || target->state != HART_STOPPED) {
+			ret = SBI_ERR_ALREADY_AVAILABLE;
+		} else {
+			target->start_addr = addr;
+			target->start_arg = opaque;
+			target->state = HART_START_PENDING;
+		}
+		spin_unlock(&target->hsm_lock);
 	}
 	spin_unlock(&cell->lock);
 	if (ret == SBI_SUCCESS)
 		hart_post(target, MSG_START);
 	return ret;
+}
+
+bool sbi_arch_guest_can_execute(const struct sbi_caller *c, uint64_t gpa)
+{
+	const struct cell *cell = c->cell;
+	const struct bh_mem_region *r = bh_config_region_by_guest(cell->desc, gpa, 2);
+
+	return r && !(r->flags & BH_MEM_IO) && (r->flags & BH_MEM_EXECUTE);
 }
 
 bool sbi_arch_is_root(const struct sbi_caller *c)
@@ -91,12 +106,22 @@ bool sbi_arch_is_root(const struct sbi_caller *c)
 
 bool sbi_arch_read_guest(const struct sbi_caller *c, uint64_t gpa, void *dst, unsigned long len)
 {
-	const struct cell *cell = c->cell;
-	const struct bh_mem_region *r = bh_config_region_by_guest(cell->desc, gpa, len);
+	const void *src;
 
-	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ))
+	if (c->cell == &hv.root) {
+		/* The root's config still lists what cells took from it. */
+		src = root_buffer(gpa, len, false);
+	} else {
+		const struct cell *cell = c->cell;
+		const struct bh_mem_region *r = bh_config_region_by_guest(cell->desc, gpa, len);
+
+		if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ))
+			return false;
+		src = (const void *)(uintptr_t)(gpa - r->virt_start + r->phys_start);
+	}
+	if (!src)
 		return false;
-	memcpy(dst, (const void *)(uintptr_t)(gpa - r->virt_start + r->phys_start), len);
+	memcpy(dst, src, len);
 	return true;
 }
 

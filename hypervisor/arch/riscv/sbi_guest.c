@@ -51,10 +51,7 @@ void guest_sbi_call(struct hart *h)
 		/* Only non-root cells get here: the cell shuts itself down. */
 		hv_printk("bulkhead: cell '%s' shut itself down\n", h->cell->name);
 		h->cell->state = BH_CELL_SHUT_DOWN;
-		for (unsigned int i = 0; i < HV_MAX_HARTS; i++)
-			if (&hv.harts[i] != h && hv.harts[i].cell == h->cell &&
-			    hv.harts[i].state != HART_STOPPED)
-				hart_post(&hv.harts[i], MSG_STOP);
+		cell_begin_stop(h->cell, h);
 		hart_park(h);
 	case SBI_ACTION_RESUME:
 		break;

@@ -30,6 +30,7 @@ enum sbi_mock_hook {
 	SBI_MOCK_READ_GUEST,
 	SBI_MOCK_CONSOLE_WRITE,
 	SBI_MOCK_CONSOLE_GETCHAR,
+	SBI_MOCK_CAN_EXECUTE,
 };
 
 /* One hook call; the layout is mirrored by a ctypes Structure in test_sbi.py. */
@@ -59,6 +60,9 @@ static struct {
 	int hart_state[SBI_MOCK_HARTS];
 	struct sbi_mock_region region[SBI_MOCK_REGIONS];
 	unsigned int regions;
+	/* Where the guest may execute: everywhere until a test sets a range. */
+	bool exec_limited;
+	uint64_t exec_start, exec_size;
 } mock;
 
 static void record(enum sbi_mock_hook hook, const struct sbi_caller *c, uint64_t a0, uint64_t a1,
@@ -150,6 +154,13 @@ void sbi_mock_set_root(bool root)
 	mock.root = root;
 }
 
+void sbi_mock_set_executable(uint64_t start, uint64_t size)
+{
+	mock.exec_limited = true;
+	mock.exec_start = start;
+	mock.exec_size = size;
+}
+
 bool sbi_mock_set_hart_state(unsigned long hart, int state)
 {
 	if (hart >= SBI_MOCK_HARTS)
@@ -214,6 +225,12 @@ long sbi_arch_hart_start(const struct sbi_caller *c, unsigned long hart, unsigne
 {
 	record(SBI_MOCK_HART_START, c, hart, addr, opaque, 0, 0, 0, 0, 0);
 	return mock.start_ret;
+}
+
+bool sbi_arch_guest_can_execute(const struct sbi_caller *c, uint64_t gpa)
+{
+	record(SBI_MOCK_CAN_EXECUTE, c, gpa, 0, 0, 0, 0, 0, 0, 0);
+	return !mock.exec_limited || (gpa >= mock.exec_start && gpa - mock.exec_start < mock.exec_size);
 }
 
 bool sbi_arch_is_root(const struct sbi_caller *c)

@@ -48,6 +48,7 @@
 #define SSTATUS_FS   (3UL << 13)
 #define SSTATUS_SUM  (1UL << 18)
 #define SSTATUS_MXR  (1UL << 19)
+#define SSTATUS_UXL  (3UL << 32)
 
 #define HSTATUS_GVA  (1UL << 6)
 #define HSTATUS_SPV  (1UL << 7)

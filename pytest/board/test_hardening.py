@@ -1,0 +1,134 @@
+"""Hardening: a hostile cell never keeps its harts, never stalls the hypervisor and never sees
+what the previous owner of its harts left (the hostile inmate, docs/inmates.md)."""
+import re
+import time
+
+import pytest
+
+ROUNDS = 5
+# A 16 KiB DBCN write is cut to this many bytes per call (docs/architecture.md).
+DBCN_WRITE_MAX = 256
+NO_TIMER = 0xffffffffffffffff
+
+
+def start_hostile(cells, mode):
+    return cells.run_demo("hostile", params=mode)
+
+
+def root_has_all_harts(board):
+    assert board.sh("cat /sys/devices/system/cpu/online") == "0-3"
+    # Each hart the cell had runs root code again, user space included.
+    for cpu in (2, 3):
+        out = board.sh(f"taskset -c {cpu} sh -c 'date +%s >/dev/null && echo ok on {cpu}'")
+        assert out == f"ok on {cpu}", out
+
+
+def test_restart_loop_cannot_keep_the_harts_through_destroy(board, cells):
+    for _ in range(ROUNDS):
+        start_hostile(cells, "restart")
+        cells.wait_console("hostile", r"^hostile: restarting hart 3 in a loop$")
+        time.sleep(0.5)
+        result = cells.hv.hvctl("cell destroy hostile", check=False)
+        assert result.returncode == 0, result.stderr
+        assert "hostile" not in cells.names()
+        root_has_all_harts(board)
+
+
+def test_restart_loop_cannot_keep_the_harts_through_shutdown(board, cells):
+    for _ in range(ROUNDS):
+        start_hostile(cells, "restart")
+        cells.wait_console("hostile", r"^hostile: restarting hart 3 in a loop$")
+        time.sleep(0.5)
+        result = cells.hv.hvctl("cell shutdown hostile", check=False)
+        assert result.returncode == 0, result.stderr
+        assert cells.state("hostile") == "shut down"
+        cells.hv.hvctl("cell destroy hostile")
+        root_has_all_harts(board)
+
+
+def test_console_flood_cannot_stall_shutdown_or_destroy(board, cells):
+    start_hostile(cells, "flood")
+    cells.wait_console("hostile", r"x{63}\n")
+    time.sleep(1)
+    result = cells.hv.hvctl("cell shutdown hostile", check=False)
+    assert result.returncode == 0, result.stderr
+    assert cells.state("hostile") == "shut down"
+    # Loaded and started again, flooding again: destroy wins as well.
+    cells.hv.hvctl(f"cell load hostile {cells.image('hostile')}")
+    cells.hv.hvctl("cell load hostile /tmp/params -a 0x800ff000")
+    cells.hv.hvctl("cell start hostile")
+    cells.wait_state("hostile", "running")
+    time.sleep(1)
+    result = cells.hv.hvctl("cell destroy hostile", check=False)
+    assert result.returncode == 0, result.stderr
+    root_has_all_harts(board)
+
+
+def test_console_write_is_cut_to_a_bounded_part(board, cells):
+    start_hostile(cells, "flood")
+    out = cells.wait_console("hostile", r"^hostile: dbcn write of 16384 bytes: ")
+    assert re.search(rf"^hostile: dbcn write of 16384 bytes: error 0, {DBCN_WRITE_MAX} written$",
+                     out, re.M), out[-500:]
+    cells.hv.hvctl("cell destroy hostile")
+
+
+LEAK_LINE = re.compile(
+    r"^hostile: hart (\d) (start|restart): sstatus\.FS (\d+) sepc (0x[0-9a-f]+) "
+    r"scause (0x[0-9a-f]+) stval (0x[0-9a-f]+) sscratch (0x[0-9a-f]+) satp (0x[0-9a-f]+) "
+    r"senvcfg (0x[0-9a-f]+) scounteren (0x[0-9a-f]+) stimecmp (0x[0-9a-f]+)$", re.M)
+FP_LINE = re.compile(r"^hostile: hart (\d) (start|restart): fcsr (0x[0-9a-f]+), (\d+) fp "
+                     r"registers not zero$", re.M)
+FIELDS = ("sstatus.FS", "sepc", "scause", "stval", "sscratch", "satp", "senvcfg", "scounteren",
+          "stimecmp")
+
+
+def start_states(out):
+    """{(hart, start|restart): {field: value}} from the leak mode's report."""
+    states = {}
+    for m in LEAK_LINE.finditer(out):
+        values = [int(v, 0) for v in m.groups()[2:]]
+        states[(int(m.group(1)), m.group(2))] = dict(zip(FIELDS, values))
+    for m in FP_LINE.finditer(out):
+        states[(int(m.group(1)), m.group(2))].update(fcsr=int(m.group(3), 16),
+                                                     fp_not_zero=int(m.group(4)))
+    return states
+
+
+DEFINED = dict({f: 0 for f in FIELDS}, stimecmp=NO_TIMER, fcsr=0, fp_not_zero=0)
+
+
+def assert_defined_start(out, when):
+    states = start_states(out)
+    assert set(states) == {(2, "start"), (3, "start"), (3, "restart")}, out
+    for key, state in states.items():
+        leaked = {f: hex(v) for f, v in state.items() if v != DEFINED[f]}
+        assert not leaked, f"{when}: hart {key[0]} ({key[1]}) began with {leaked}:\n{out}"
+
+
+def test_each_new_owner_of_a_hart_starts_from_a_defined_state(board, cells):
+    # root -> cell, and the cell's own HSM restart of hart 3.
+    start_hostile(cells, "leak")
+    assert_defined_start(cells.wait_console("hostile", r"^hostile: leak done$"),
+                         "after the root")
+    cells.hv.hvctl("cell destroy hostile")
+    # cell -> cell: what the first one filled in must not reach the second.
+    start_hostile(cells, "leak")
+    assert_defined_start(cells.wait_console("hostile", r"^hostile: leak done$"),
+                         "after another cell")
+    cells.hv.hvctl("cell destroy hostile")
+    # cell -> root: the root's own supervisor settings (scounteren: user space reads the
+    # clock) come back, whatever the cell wrote.
+    root_has_all_harts(board)
+
+
+def test_hsm_start_outside_executable_memory_is_an_invalid_address(board, cells):
+    start_hostile(cells, "hsm-addr")
+    out = cells.wait_console("hostile", r"^hostile: hsm-addr done$")
+    lines = re.findall(r"^hostile: hart_start at (0x[0-9a-f]+) \((.*)\) -> error (-?\d+), "
+                       r"hart 3 (.*)$", out, re.M)
+    assert len(lines) == 5, out
+    for addr, what, err, state in lines:
+        assert (err, state) == ("-5", "stopped"), f"hart_start at {addr} ({what}): {err}, {state}"
+    assert cells.state("hostile") == "running"
+    cells.hv.hvctl("cell destroy hostile")
+    root_has_all_harts(board)
