@@ -17,6 +17,7 @@ PYTEST_ARGS    ?=
 include scripts/board.env
 
 SHELL := /bin/bash
+.DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
