@@ -46,6 +46,7 @@ SSH_KEY        := $(BUILD)/ssh/id_ed25519
 GEN_INIT_CPIO  := $(KHOME)/host/gen_init_cpio
 HOST_LIB       := $(BUILD)/host/libbhcore.so
 MODTEST        := $(KHOME)/modules/modtest/modtest.ko
+HVCALL         := $(KHOME)/modules/hvcall/hvcall.ko
 
 HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                   -Iinclude -Ihypervisor/include -DBH_HOST
@@ -55,7 +56,8 @@ HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervi
 ROOTFS_FILES   := $(wildcard configs/rootfs/*)
 
 # Project files installed into the root file system, as /path=build-file.
-ROOTFS_EXTRA   := /lib/modules/bulkhead/modtest.ko=$(MODTEST)
+ROOTFS_EXTRA   := /lib/modules/bulkhead/modtest.ko=$(MODTEST) \
+                  /lib/modules/bulkhead/hvcall.ko=$(HVCALL)
 # Further outputs of `make` (all), added by the per-directory fragments.
 ALL_EXTRA      :=
 
@@ -131,9 +133,10 @@ $(GEN_INIT_CPIO): $(KSRC)/Makefile
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $(KSRC)/usr/gen_init_cpio.c
 
-$(MODTEST): pytest/modules/modtest/modtest.c pytest/modules/modtest/Kbuild $(KIMAGE)
+# The board tests' own modules: pytest/modules/NAME/{NAME.c,Kbuild}.
+$(MODTEST) $(HVCALL): $(KHOME)/modules/%.ko: pytest/modules/%.c $(KIMAGE)
 	@mkdir -p $(@D)
-	cp pytest/modules/modtest/modtest.c pytest/modules/modtest/Kbuild $(@D)/
+	cp $< $(dir $<)Kbuild $(@D)/
 	$(MAKE) -s -C $(KOUT) ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE) M=$(abspath $(@D)) modules
 
 $(INITRAMFS): scripts/mk-initramfs.sh $(ROOTFS_FILES) $(BUSYBOX) $(DROPBEAR) $(SSH_KEY) \

@@ -132,3 +132,33 @@ def test_hsm_start_outside_executable_memory_is_an_invalid_address(board, cells)
     assert cells.state("hostile") == "running"
     cells.hv.hvctl("cell destroy hostile")
     root_has_all_harts(board)
+
+
+HC_EXT, HC_GET_INFO = 0x0A42484B, 1
+DBCN_EXT = 0x4442434E
+HELLO_RAM = 0xbce00000      # the hello cell's RAM, from the root's pool
+FREE_POOL = 0xbf000000      # pool memory no demo cell has
+
+
+def raw_sbi_call(board, ext, fid, a0=0, a1=0, a2=0):
+    """(error, value) of one SBI call the root kernel makes (pytest/modules/hvcall)."""
+    module = board.project_file("/lib/modules/bulkhead/hvcall.ko")
+    board.run("rmmod hvcall 2>/dev/null; dmesg -c >/dev/null", check=False)
+    board.sh(f"insmod {module} ext={ext} fid={fid} a0={a0} a1={a1} a2={a2} && rmmod hvcall")
+    m = re.search(r"hvcall: .* -> error (-?\d+) value (-?\d+)", board.sh("dmesg"))
+    assert m, board.sh("dmesg")
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_root_buffers_must_be_memory_the_root_still_owns(board, cells):
+    cells.run_demo("hello")
+    cells.wait_console("hello", r"hello from cell hello")
+    # A hypercall result written into the running cell's RAM, or the cell's RAM printed
+    # through the root's debug console: both refused, as for any address not the root's.
+    assert raw_sbi_call(board, HC_EXT, HC_GET_INFO, HELLO_RAM + 0x80000) == (-5, 0)
+    assert raw_sbi_call(board, DBCN_EXT, 0, 16, HELLO_RAM, 0) == (-3, 0)
+    # Memory the root still has is fine.
+    assert raw_sbi_call(board, HC_EXT, HC_GET_INFO, FREE_POOL) == (0, 0)
+    cells.hv.hvctl("cell destroy hello")
+    # Given back by destroy: the root's again.
+    assert raw_sbi_call(board, HC_EXT, HC_GET_INFO, HELLO_RAM + 0x80000) == (0, 0)
