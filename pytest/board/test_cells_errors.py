@@ -39,7 +39,7 @@ def test_memory_overlapping_the_hypervisor(board, cells):
 def test_memory_overlapping_the_roots_kernel(board, cells):
     cell = demo_cell("hello")
     cell.regions[0].phys_start = 0x80400000
-    refused(create(board, cells, cell), "overlaps Linux RAM")
+    refused(create(board, cells, cell), "is in the root kernel's RAM, not in a root region cells are carved from")
     unchanged(board, cells)
 
 

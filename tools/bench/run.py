@@ -30,6 +30,7 @@ from boardlib.hv import Cells, Hypervisor  # noqa: E402
 IRQ_DEMO_INTERRUPTS = 20     # inmates/demos/irq-demo.c
 # enable/disable are measured on the fresh board, then this many times more in a row
 # (after the cells have run, the PLIC holds more state, so the first round differs).
+FLOOD_SECONDS = 3
 REPEATS = 2
 QUIET_SECONDS = 1.0          # lets the board settle before a window opens
 # Ping-pong between two shells pinned to CPUs 1 and 2 over two FIFOs, 200 rounds: each
@@ -155,6 +156,29 @@ class Bench:
                 {t: c["episodes"] for t, c in tags.items() if t not in ("sbi_ipi", "irq_software")}}
 
 
+    def console_flood(self):
+        """The worst exit a hostile cell can cause: both harts of the hostile cell writing
+        16 KiB to the debug console again and again (docs/architecture.md, bounded exits)."""
+        cell, harts = "hostile", [2, 3]
+        self.cells.run_demo(cell, params="flood")
+        self.cells.wait_console(cell, r"^hostile: dbcn write of ")
+        before = self.plugin.snapshot(reset=True)
+        time.sleep(FLOOD_SECONDS)
+        after = self.plugin.snapshot()
+        self.hv.hvctl(f"cell destroy {cell}")
+        d = counters.delta(before, after, harts=harts)
+        kinds = {}
+        for tag, c in counters.by_tag(d).items():
+            rng = counters.episode_range(after, tag, harts)
+            if rng:
+                kinds[tag] = {"exits": c["episodes"], "max": rng[1]}
+        worst = max(kinds.items(), key=lambda kv: kv[1]["max"]) if kinds else (None, {})
+        console = kinds.get("sbi_console", {})
+        return {"harts": harts, "seconds": FLOOD_SECONDS, "by_kind": kinds,
+                "console_exits": console.get("exits"), "console_exit_max": console.get("max"),
+                "worst_kind": worst[0], "worst_exit": worst[1].get("max")}
+
+
 def parse_cell_stats(report):
     """{hart: {reason: count, "total": count}} from `hvctl cell stats` (docs/hvctl.md)."""
     rows = [line.split() for line in report.splitlines() if line.startswith("  ")]
@@ -219,6 +243,11 @@ def print_table(r):
         k = p[tag]
         w(f"{'  ' + tag + ' per exit':44} {fmt(k['per_exit']):>12}  "
           f"one exit: {fmt(k['min'])}..{fmt(k['max'])}")
+    f = r["console_flood"]
+    w(f"{'hostile cell flooding its console':44} {fmt(f['console_exit_max']):>12}  "
+      f"worst DBCN exit, {fmt(f['console_exits'])} of them in {f['seconds']} s on harts 2, 3")
+    w(f"{'  worst exit of any kind on its harts':44} {fmt(f['worst_exit']):>12}  "
+      f"{f['worst_kind']}")
     return "\n".join(out)
 
 
@@ -289,6 +318,7 @@ def main():
         results["idle"] = bench.idle(args.idle_seconds)
         results["irq_demo"] = bench.irq_demo()
         results["ipi"] = bench.ipi()
+        results["console_flood"] = bench.console_flood()
         results["disable"] = [bench.disable()]
         for _ in range(REPEATS):
             results["enable"].append(bench.enable())

@@ -14,6 +14,7 @@
 #include "sbi.h"
 
 #define CELL_CONFIG_MAX 0x10000UL
+#define ENOMEM 12
 
 static unsigned long pages_for(uint64_t bytes)
 {
@@ -219,6 +220,7 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	struct cell *cell;
 	unsigned int id;
 	uint64_t copy;
+	int build, map;
 	long ret;
 
 	if (!src || size > CELL_CONFIG_MAX)
@@ -267,19 +269,27 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	cell->boot_info_page = pool_alloc(&hv.pool, 1, 1);
 	cell->console = (void *)(uintptr_t)pool_alloc(&hv.pool,
 						      pages_for(sizeof(struct console_ring)), 1);
-	if (!cell->boot_info_page || !cell->console || cell_build(cell)) {
+	build = cell->boot_info_page && cell->console ? cell_build(cell) : -ENOMEM;
+	if (build) {
 		spin_unlock(&hv.lock);
-		hv_printk("bulkhead: cell '%s': out of hypervisor memory\n", cell->desc->name);
+		/* cell_build() named what it could not map; running out is said here. */
+		if (build == -ENOMEM)
+			hv_printk("bulkhead: cell '%s': out of hypervisor memory (%lu of %lu pages "
+				  "used)\n", cell->desc->name, hv.pool.used, hv.pool.pages);
 		free_cell_memory(cell);
-		return SBI_ERR_FAILED;
+		return build == -ENOMEM ? SBI_ERR_FAILED : SBI_ERR_INVALID_PARAM;
 	}
 	fill_boot_info(cell);
-	if (gstage_map(&cell->gstage, cell->desc->boot_arg, cell->boot_info_page, HV_PAGE_SIZE,
-		       GSTAGE_READ)) {
+	map = gstage_map(&cell->gstage, cell->desc->boot_arg, cell->boot_info_page, HV_PAGE_SIZE,
+			 GSTAGE_READ);
+	if (map) {
 		spin_unlock(&hv.lock);
+		hv_printk("bulkhead: cell '%s': boot info page at guest-physical 0x%lx: %s\n",
+			  cell->desc->name, (unsigned long)cell->desc->boot_arg,
+			  gstage_strerror(map));
 		cell_destroy(cell);
 		free_cell_memory(cell);
-		return SBI_ERR_INVALID_PARAM;
+		return map == GSTAGE_ERR_NOMEM ? SBI_ERR_FAILED : SBI_ERR_INVALID_PARAM;
 	}
 
 	/* From here on nothing can fail: take memory, lines and harts from the root. */
@@ -305,6 +315,8 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 		 */
 		spin_lock(&cell->lock);
 		vplic_acquire_line(cell->vplic, line, true);
+		/* Routed as the new owner has it (nowhere yet), not as the root had it. */
+		plic_mirror_line(cell, line);
 		spin_unlock(&cell->lock);
 		plic_set_line_owner(line, cell);
 		spin_lock(&hv.root.lock);
@@ -469,6 +481,7 @@ long cell_destroy_by_id(uint64_t id)
 			continue;
 		spin_lock(&hv.root.lock);
 		vplic_acquire_line(hv.root.vplic, line, true);
+		plic_mirror_line(&hv.root, line);
 		spin_unlock(&hv.root.lock);
 		plic_set_line_owner(line, &hv.root);
 		spin_lock(&cell->lock);
