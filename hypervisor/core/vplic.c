@@ -480,7 +480,8 @@ uint32_t vplic_read_enable(const struct vplic *vp, unsigned int context, unsigne
 	uint32_t value = 0;
 	unsigned int i;
 
-	if (!context_exists(vp, context)) {
+	/* A word past the last source: word * 32 would wrap around to the first ones. */
+	if (!context_exists(vp, context) || word >= VPLIC_MAX_SOURCES / 32) {
 		return 0;
 	}
 	for (i = 0; i < 32; i++) {
