@@ -17,8 +17,8 @@
 #include "params.h"
 
 #define MODE_MAX     64
-#define ROOT_HART    0
-#define ROOT_LINE    8 /* virtio-net on the QEMU board */
+#define ROOT_HART    0u
+#define ROOT_LINE    8u /* virtio-net on the QEMU board */
 #define PAST_RAM     (INMATE_RAM_BASE + INMATE_RAM_SIZE)
 #define HYPERVISOR   0xbbe01000UL /* a page into the hypervisor's memory */
 #define CANARY_VALUE 0xdeadbeefU

@@ -15,7 +15,7 @@
 #include "inmate.h"
 
 #define RTC_BASE	    0x101000UL
-#define RTC_LINE	    11
+#define RTC_LINE	    11u
 #define RTC_TIME_LOW	    0x00
 #define RTC_TIME_HIGH	    0x04
 #define RTC_ALARM_LOW	    0x08

@@ -74,7 +74,7 @@ int boot_info_check(const struct bh_boot_info *bi, unsigned long hart)
 	}
 	if (bi->version != BH_BOOT_INFO_VERSION) {
 		printf("inmate: boot info at %p: version %u not supported (expected %u)\n",
-		       (const void *)bi, bi->version, BH_BOOT_INFO_VERSION);
+		       (const void *)bi, bi->version, (unsigned int)BH_BOOT_INFO_VERSION);
 		return -1;
 	}
 	if (bi->size < sizeof(*bi)) {
@@ -93,7 +93,7 @@ int boot_info_check(const struct bh_boot_info *bi, unsigned long hart)
 	}
 	if (boot_info_num_harts(bi) > INMATE_MAX_HARTS) {
 		printf("inmate: cell has %u harts, this inmate has stacks for %u\n",
-		       boot_info_num_harts(bi), INMATE_MAX_HARTS);
+		       boot_info_num_harts(bi), (unsigned int)INMATE_MAX_HARTS);
 		return -1;
 	}
 	return 0;
