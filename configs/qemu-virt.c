@@ -3,8 +3,8 @@
  * System config of the QEMU `virt` board as the project boots it
  * (scripts/board.env): 4 harts, 1 GiB of RAM at 0x80000000.
  *
- *   0x80000000..0x80200000  OpenSBI: nobody's
- *   0x80200000..0xbbe00000  Linux RAM (root)
+ *   0x80000000..0x80080000  OpenSBI (its reserved-memory node): nobody's
+ *   0x80080000..0xbbe00000  Linux RAM (root); the kernel image is at 0x80200000
  *   0xbbe00000..0xbce00000  hypervisor image and heap
  *   0xbce00000..0xbfe00000  root-owned pool, not Linux RAM, that cells are carved from
  *   0xbfe00000..0xc0000000  Linux RAM holding QEMU's device tree
@@ -12,6 +12,12 @@
  * 0xbbe00000..0xbfe00000 is the board's no-map reserved-memory node, so Linux
  * never uses the hypervisor's memory or the pool as RAM. Facts below were read
  * from QEMU 7.2's own device tree (`-M virt,dumpdtb=...`).
+ *
+ * The root must map all the RAM Linux uses, or Linux faults on it after
+ * enable (the driver refuses such a config; docs/kernels.md). Linux 6.1
+ * ignores the RAM below its image and starts at 0x80200000; Linux 6.12 uses
+ * it all from 0x80080000, where OpenSBI's own 512 KiB end (/proc/iomem of
+ * both: docs/kernels.md). OpenSBI's memory stays out of the root.
  *
  * The build turns this file into build/configs/system.cell.
  */
@@ -92,7 +98,7 @@ const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
 		ROOT_REGION(0x00101000, 0x1000, RW_IO),		/* goldfish RTC */
 		ROOT_REGION(UART0_BASE, 0x1000, RW_IO),		/* UART0, ns16550a */
 		ROOT_REGION(0x10001000, 0x8000, RW_IO),		/* virtio-mmio 0..7 */
-		ROOT_REGION(0x80200000, 0x3bc00000, RWX),	/* Linux RAM */
+		ROOT_REGION(0x80080000, 0x3bd80000, RWX),	/* Linux RAM */
 		ROOT_REGION(0xbce00000, 0x03000000, RWX | BH_MEM_LOADABLE), /* cell pool */
 		/* Linux RAM too: the device tree sits in it, the rest is free pages. */
 		ROOT_REGION(0xbfe00000, 0x00200000, RWX),

@@ -110,6 +110,13 @@ const char *bh_errno_name(long err, char *buf);
 long bh_enable(const struct bh_ioctl_enable __user *uarg);
 long bh_disable(void);
 
+/*
+ * ram_check.c: whether the root cell of a validated system config maps all
+ * the RAM the running Linux uses. Returns 0, or -EINVAL after reporting the
+ * first range it does not map.
+ */
+long bh_check_root_ram(struct bh_reply *reply, const struct bh_system_config *sys);
+
 /* console.c: the BH_IOCTL_CONSOLE and BH_IOCTL_CELL_CONSOLE handlers. */
 long bh_console_read(struct bh_ioctl_console __user *uarg);
 long bh_cell_console_read(struct bh_ioctl_cell_console __user *uarg);

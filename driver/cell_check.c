@@ -70,3 +70,38 @@ enum bh_load_verdict bh_load_place(const struct bh_cell_desc *cell, uint64_t add
 	*phys = r->phys_start + offset;
 	return BH_LOAD_OK;
 }
+
+enum bh_ram_verdict bh_root_ram_gap(const struct bh_cell_desc *root, uint64_t start, uint64_t end,
+				    uint64_t *gap_start, uint64_t *gap_end, uint32_t *region)
+{
+	const struct bh_mem_region *regions = bh_config_cell_regions(root);
+	uint64_t pos = start, last, above;
+	const struct bh_mem_region *r;
+	uint32_t i;
+
+	while (pos <= end) {
+		r = bh_config_region_by_phys(root, pos, 1);
+		if (!r) {
+			/* Up to the next region of any kind, or the end of the range. */
+			above = end;
+			for (i = 0; i < root->num_mem_regions; i++)
+				if (regions[i].size && regions[i].phys_start > pos &&
+				    regions[i].phys_start - 1 < above)
+					above = regions[i].phys_start - 1;
+			*gap_start = pos;
+			*gap_end = above;
+			return BH_RAM_UNMAPPED;
+		}
+		last = r->phys_start + (r->size - 1);
+		if ((r->flags & BH_ROOT_RAM_FLAGS) != BH_ROOT_RAM_FLAGS || (r->flags & BH_MEM_IO)) {
+			*gap_start = pos;
+			*gap_end = last < end ? last : end;
+			*region = (uint32_t)(r - regions);
+			return BH_RAM_NOT_RAM;
+		}
+		if (last >= end)
+			break;
+		pos = last + 1;
+	}
+	return BH_RAM_MAPPED;
+}

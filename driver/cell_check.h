@@ -40,4 +40,23 @@ enum bh_load_verdict {
 enum bh_load_verdict bh_load_place(const struct bh_cell_desc *cell, uint64_t address, uint64_t size,
 				   uint32_t *region, uint64_t *phys);
 
+/* What the root cell needs to hold Linux's RAM: read, write, execute (and not IO). */
+#define BH_ROOT_RAM_FLAGS (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE)
+
+/* Whether the root cell maps a range of Linux's RAM: bh_root_ram_gap()'s answer. */
+enum bh_ram_verdict {
+	BH_RAM_MAPPED = 0,
+	BH_RAM_UNMAPPED, /* the gap is in no region of the root cell */
+	BH_RAM_NOT_RAM,	 /* the gap is in a region that is IO or lacks BH_ROOT_RAM_FLAGS */
+};
+
+/*
+ * Whether the root cell (identity-mapped, already validated) maps all of
+ * [start, end] (end inclusive) as RAM. If not, [*gap_start, *gap_end] is the
+ * first part that it does not: up to the next region for UNMAPPED, the part
+ * of the offending region (*region gets its index) for NOT_RAM.
+ */
+enum bh_ram_verdict bh_root_ram_gap(const struct bh_cell_desc *root, uint64_t start, uint64_t end,
+				    uint64_t *gap_start, uint64_t *gap_end, uint32_t *region);
+
 #endif /* BULKHEAD_DRIVER_CELL_CHECK_H */

@@ -3,10 +3,11 @@
  * Enabling and disabling the hypervisor (BH_IOCTL_ENABLE, BH_IOCTL_DISABLE).
  *
  * Enable checks everything it can before it touches anything: the config on
- * its own, the machine against the config, the image against both. Only then
- * does it load the image into the reserved region and send every online CPU
- * into the hypervisor at the same time. A refusal leaves the driver as it
- * was and says why, in the caller's error buffer and in the kernel log.
+ * its own, the machine against the config (its RAM: ram_check.c), the image
+ * against both. Only then does it load the image into the reserved region
+ * and send every online CPU into the hypervisor at the same time. A refusal
+ * leaves the driver as it was and says why, in the caller's error buffer and
+ * in the kernel log.
  */
 #define pr_fmt(fmt) "bulkhead: " fmt
 
@@ -486,6 +487,9 @@ static long enable_locked(struct bh_enable_ctx *ctx)
 	if (ret)
 		return ret;
 	ret = check_config(ctx);
+	if (ret)
+		return ret;
+	ret = bh_check_root_ram(&ctx->reply, ctx->sys);
 	if (ret)
 		return ret;
 	ctx->args = kcalloc(nr_cpu_ids, sizeof(*ctx->args), GFP_KERNEL);

@@ -47,27 +47,59 @@ def subtract(ranges, holes):
     return sorted(out)
 
 
-def first_uncovered(ranges, regions, flags=RAM_FLAGS):
-    """The first (start, end) of ranges that no region with all of flags (and not IO) holds.
+RAM_MAPPED, RAM_UNMAPPED, RAM_NOT_RAM = range(3)
 
-    regions: objects with phys_start, size and flags (cellfile.MemRegion).
+
+def root_ram_gap(regions, start, end):
+    """Model of the driver's bh_root_ram_gap(): is [start, end] all in RAM regions?
+
+    Returns (RAM_MAPPED, None, None, None), (RAM_UNMAPPED, gap_start, gap_end, None)
+    with the gap running up to the next region of any kind, or (RAM_NOT_RAM,
+    gap_start, gap_end, index) for a region that is IO or lacks read, write or
+    execute. regions: objects with phys_start, size and flags (cellfile.MemRegion),
+    identity-mapped and not overlapping (a validated root cell).
     """
-    usable = sorted((r.phys_start, r.phys_start + r.size - 1) for r in regions
-                    if r.size and r.flags & flags == flags and not r.flags & MEM_IO)
+    pos = start
+    while pos <= end:
+        hit = [(i, r) for i, r in enumerate(regions)
+               if r.size and r.phys_start <= pos <= r.phys_start + r.size - 1]
+        if not hit:
+            above = [r.phys_start - 1 for r in regions if r.size and r.phys_start > pos]
+            return RAM_UNMAPPED, pos, min([end] + above), None
+        i, r = hit[0]
+        last = r.phys_start + r.size - 1
+        if (r.flags & RAM_FLAGS) != RAM_FLAGS or r.flags & MEM_IO:
+            return RAM_NOT_RAM, pos, min(last, end), i
+        pos = last + 1
+    return RAM_MAPPED, None, None, None
+
+
+def gaps(ranges, regions):
+    """Every (verdict, start, end, index) gap of ranges, in address order."""
+    out = []
     for start, end in sorted(ranges):
         pos = start
         while pos <= end:
-            holder = next(((s, e) for s, e in usable if s <= pos <= e), None)
-            if holder is None:
-                above = [s for s, _ in usable if s > pos]
-                return pos, min(end, min(above) - 1) if above else end
-            pos = holder[1] + 1
-    return None
+            verdict, gs, ge, idx = root_ram_gap(regions, pos, end)
+            if verdict == RAM_MAPPED:
+                break
+            out.append((verdict, gs, ge, idx))
+            pos = ge + 1
+    return out
 
 
-def refusal(gap):
-    """The driver's message for an uncovered range."""
-    return f"Linux uses RAM {gap[0]:#x}-{gap[1]:#x} that the root cell does not map"
+def first_uncovered(ranges, regions):
+    """The first (start, end) of ranges that the regions do not hold as RAM, or None."""
+    found = gaps(ranges, regions)
+    return (found[0][1], found[0][2]) if found else None
+
+
+def refusal(gap_start, gap_end, verdict=RAM_UNMAPPED, index=None):
+    """The driver's (and hvctl's) message for a gap."""
+    if verdict == RAM_UNMAPPED:
+        return f"Linux uses RAM {gap_start:#x}-{gap_end:#x} that the root cell does not map"
+    return (f"Linux uses RAM {gap_start:#x}-{gap_end:#x} that root cell region {index} maps as "
+            "IO or without read, write and execute access")
 
 
 # ---------------------------------------------------------------- on a board

@@ -145,14 +145,14 @@ def test_system_cell_describes_the_board(sysconf):
         (0x101000, 0x102000, RW_IO),  # goldfish RTC
         (0x10000000, 0x10001000, RW_IO),  # UART0
         (0x10001000, 0x10009000, RW_IO),  # virtio-mmio
-        (0x80200000, 0xbbe00000, RWX),  # Linux RAM
+        (0x80080000, 0xbbe00000, RWX),  # Linux RAM (6.12 uses it from 0x80080000)
         (0xbce00000, 0xbfe00000, RWX | cf.MEM_LOADABLE),  # cell pool
         (0xbfe00000, 0xc0000000, RWX),  # Linux RAM holding the DTB
     ]
     assert all(r.virt_start == r.phys_start for r in root.regions)
-    # OpenSBI's 2 MiB and the hypervisor's memory belong to no root region.
+    # OpenSBI's 512 KiB and the hypervisor's memory belong to no root region.
     for r in root.regions:
-        assert r.phys_end <= 0x80000000 or r.phys_start >= 0x80200000
+        assert r.phys_end <= 0x80000000 or r.phys_start >= 0x80080000
         assert r.phys_end <= 0xbbe00000 or r.phys_start >= 0xbce00000
 
 
@@ -317,7 +317,7 @@ SYSTEM_REJECTS = {
                     "root cell 'root': memory region 2: IO region cannot be LOADABLE"),
     "root not identity-mapped": (lambda s: _region(s, 4, virt_start=0), EINVAL,
                                  "root cell 'root': memory region 4: virt_start 0x0 differs from "
-                                 "phys_start 0x80200000 (the root cell is identity-mapped)"),
+                                 "phys_start 0x80080000 (the root cell is identity-mapped)"),
     "root entry": (lambda s: _set(s.root, "entry", 0x80200000), EINVAL,
                    "root cell 'root': entry 0x80200000 and boot_arg 0x0 must be 0 "
                    "(the root cell is already running)"),
@@ -344,12 +344,12 @@ SYSTEM_REJECTS = {
         ECONFLICT, "root cell 'root': memory region 7 [0xc5ff000..0xc601000) maps the PLIC "
                    "window [0xc000000..0xc600000) (the hypervisor emulates the PLIC)"),
     "hypervisor memory in a root region": (
-        lambda s: _region(s, 4, size=0x3bc01000), ECONFLICT,
-        "root cell 'root': memory region 4 [0x80200000..0xbbe01000) overlaps hypervisor "
+        lambda s: _region(s, 4, size=0x3bd81000), ECONFLICT,
+        "root cell 'root': memory region 4 [0x80080000..0xbbe01000) overlaps hypervisor "
         "memory [0xbbe00000..0xbce00000)"),
     "hypervisor memory moved into Linux RAM": (
         lambda s: _set(s, "hv_phys_start", 0x90000000), ECONFLICT,
-        "root cell 'root': memory region 4 [0x80200000..0xbbe00000) overlaps hypervisor "
+        "root cell 'root': memory region 4 [0x80080000..0xbbe00000) overlaps hypervisor "
         "memory [0x90000000..0x91000000)"),
     "hypervisor memory empty": (lambda s: _set(s, "hv_size", 0), EINVAL,
                                 "system config: hypervisor memory size is 0"),

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import cellfile as cf  # noqa: E402
+from boardlib import linuxram  # noqa: E402
 from paths import BUILD, ROOT  # noqa: E402
 
 DRIVER = ROOT / "driver"
@@ -32,8 +33,8 @@ CHECKPATCH = BUILD / "src" / "linux-source-6.1" / "scripts" / "checkpatch.pl"
 
 # The driver engineer's files; trampoline.S and trampoline.h are the lead's.
 DRIVER_FILES = ["Kbuild", "build.mk", "main.c", "enable.c", "sysfs.c", "console.c", "crc32.c",
-                "msg.c", "cell.c", "cell_check.c", "cell_run.c", "bulkhead.h", "hypercall.h",
-                "cell_check.h"]
+                "msg.c", "cell.c", "cell_check.c", "cell_run.c", "ram_check.c", "bulkhead.h",
+                "hypercall.h", "cell_check.h"]
 
 
 def test_style_covers_every_driver_file():
@@ -149,6 +150,11 @@ def cellcheck(tmp_path_factory):
     so.bh_cell_region_clash.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
                                         ctypes.POINTER(ctypes.c_uint32),
                                         ctypes.POINTER(ctypes.c_uint32)]
+    so.bh_root_ram_gap.restype = ctypes.c_int
+    so.bh_root_ram_gap.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
+                                   ctypes.POINTER(ctypes.c_uint64),
+                                   ctypes.POINTER(ctypes.c_uint64),
+                                   ctypes.POINTER(ctypes.c_uint32)]
     so.bh_load_place.restype = ctypes.c_int
     so.bh_load_place.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
                                  ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64)]
@@ -349,3 +355,87 @@ def test_load_place_matches_model(cellcheck):
             size = rng.choice([0, 1, rng.randrange(1, 0x10000), rng.randrange(1, 1 << 64)])
             got = load_place(cellcheck, cell, address, size)
             assert got == model_load_place(cell, address, size), (cell.regions, address, size)
+
+
+# ---------------------------------------------------------------- bh_root_ram_gap (ram_check.c)
+
+def root_ram_gap(so, cell, start, end):
+    """(verdict, gap_start, gap_end, region index), None where the verdict leaves them unset."""
+    gs, ge, idx = ctypes.c_uint64(0xdead), ctypes.c_uint64(0xbeef), ctypes.c_uint32(0xcafe)
+    verdict = so.bh_root_ram_gap(buf(cell), start, end, ctypes.byref(gs), ctypes.byref(ge),
+                                 ctypes.byref(idx))
+    if verdict == linuxram.RAM_MAPPED:
+        return verdict, None, None, None
+    return (verdict, gs.value, ge.value,
+            idx.value if verdict == linuxram.RAM_NOT_RAM else None)
+
+
+def board_root(linux_ram_start):
+    """The QEMU board's root cell regions, with Linux's RAM from linux_ram_start."""
+    io = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_IO
+    return cf.Cell(name="root", cpu_set=0xf, regions=[
+        cf.MemRegion(0x00100000, 0x00100000, 0x1000, io),
+        cf.MemRegion(0x10000000, 0x10000000, 0x1000, io),
+        cf.MemRegion(linux_ram_start, linux_ram_start, 0xbbe00000 - linux_ram_start, RWX),
+        cf.MemRegion(0xbce00000, 0xbce00000, 0x03000000, RWX | cf.MEM_LOADABLE),
+        cf.MemRegion(0xbfe00000, 0xbfe00000, 0x00200000, RWX),
+    ])
+
+
+def test_root_ram_gap_examples(cellcheck):
+    unmapped, not_ram = linuxram.RAM_UNMAPPED, linuxram.RAM_NOT_RAM
+    # Linux 6.12 on the board: RAM from 0x80080000 (OpenSBI keeps 0x80000000-0x8007ffff).
+    old, new = board_root(0x80200000), board_root(0x80080000)
+    assert root_ram_gap(cellcheck, old, 0x80080000, 0xbbdfffff) == \
+        (unmapped, 0x80080000, 0x801fffff, None)
+    assert root_ram_gap(cellcheck, new, 0x80080000, 0xbbdfffff) == (0, None, None, None)
+    # Linux 6.1: RAM from its image at 0x80200000; both configs hold it.
+    for cell in (old, new):
+        assert root_ram_gap(cellcheck, cell, 0x80200000, 0xbbdfffff)[0] == 0
+        assert root_ram_gap(cellcheck, cell, 0xbfe00000, 0xbfffffff)[0] == 0
+    # Past the Linux region, up to the next region (the pool), then the pool is fine.
+    assert root_ram_gap(cellcheck, new, 0xbbd00000, 0xbcffffff) == \
+        (unmapped, 0xbbe00000, 0xbcdfffff, None)
+    # One byte, at either edge.
+    assert root_ram_gap(cellcheck, new, 0x8007ffff, 0x8007ffff) == \
+        (unmapped, 0x8007ffff, 0x8007ffff, None)
+    assert root_ram_gap(cellcheck, new, 0x80080000, 0x80080000)[0] == 0
+    # Above every region: the gap runs to the end of the range.
+    assert root_ram_gap(cellcheck, new, 0xc0000000, 0xffffffffffffffff) == \
+        (unmapped, 0xc0000000, 0xffffffffffffffff, None)
+    # An IO region or one without execute is no home for Linux's RAM.
+    assert root_ram_gap(cellcheck, new, 0x10000000, 0x10000fff) == \
+        (not_ram, 0x10000000, 0x10000fff, 1)
+    cell = board_root(0x80080000)
+    cell.regions[2].flags = cf.MEM_READ | cf.MEM_WRITE
+    assert root_ram_gap(cellcheck, cell, 0x80100000, 0x80200fff) == \
+        (not_ram, 0x80100000, 0x80200fff, 2)
+    # Adjacent regions together hold a range neither holds alone.
+    cell.regions[2:3] = [cf.MemRegion(0x80080000, 0x80080000, 0x180000, RWX),
+                         cf.MemRegion(0x80200000, 0x80200000, 0x3bc00000, RWX)]
+    assert root_ram_gap(cellcheck, cell, 0x80080000, 0xbbdfffff)[0] == 0
+
+
+def random_root(rng):
+    """Identity-mapped, non-overlapping page-aligned regions in a small space."""
+    cell = cf.Cell(name="root")
+    pos = 0x80000000 + rng.randrange(0, 4) * 0x1000
+    for _ in range(rng.randrange(0, 7)):
+        size = rng.randrange(1, 6) * 0x1000
+        flags = rng.choice([RWX, RWX, RWX | cf.MEM_LOADABLE, cf.MEM_READ | cf.MEM_WRITE,
+                            cf.MEM_READ | cf.MEM_WRITE | cf.MEM_IO])
+        cell.regions.append(cf.MemRegion(pos, pos, size, flags))
+        pos += size + rng.choice([0, 0, 0x1000, 0x3000])
+    rng.shuffle(cell.regions)
+    return cell
+
+
+def test_root_ram_gap_matches_model(cellcheck):
+    rng = random.Random(1412)
+    for _ in range(500):
+        cell = random_root(rng)
+        for _ in range(8):
+            start = 0x80000000 + rng.randrange(-2, 40) * 0x800 + rng.choice([0, 1, 0xfff])
+            end = start + rng.choice([0, 1, rng.randrange(0, 0x20000)])
+            assert root_ram_gap(cellcheck, cell, start, end) == \
+                linuxram.root_ram_gap(cell.regions, start, end), (cell.regions, start, end)

@@ -9,6 +9,7 @@ written here from the ELF specification, or built with the RISC-V toolchain
 and read back with pyelftools, an independent ELF reader.
 """
 import os
+import random
 import signal
 import struct
 import subprocess
@@ -23,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import cellfile as cf  # noqa: E402
+from boardlib import linuxram  # noqa: E402
 from paths import BUILD, ROOT  # noqa: E402
 
 HVCTL = BUILD / "host" / "hvctl"
@@ -33,10 +35,12 @@ EXIT_REASONS = ["irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ip
                 "sbi_rfence", "sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",
                 "guest_fault", "virtual_insn", "other"]
 
-COMMANDS = ["enable", "disable", "info", "console", "cell create", "cell load", "cell start",
-            "cell shutdown", "cell destroy", "cell list", "cell stats", "cell console", "help"]
+COMMANDS = ["enable", "disable", "info", "console", "config check", "cell create", "cell load",
+            "cell start", "cell shutdown", "cell destroy", "cell list", "cell stats",
+            "cell console", "help"]
 
 LOAD_AT_ENTRY = 2**64 - 1
+RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
 
 
 # ---------------------------------------------------------------- plumbing
@@ -78,7 +82,7 @@ def base_config():
 
 def run(hvctl, *args, env=None, preload=None):
     e = dict(os.environ)
-    for k in ("BH_DEVICE", "BH_SYSFS", "LD_PRELOAD"):
+    for k in ("BH_DEVICE", "BH_SYSFS", "BH_IOMEM", "BH_DEVICETREE", "LD_PRELOAD"):
         e.pop(k, None)
     e.update(env or {})
     if preload:
@@ -97,7 +101,7 @@ def test_help_lists_every_command_and_documents_info(hvctl):
         assert p.stdout == outs[0].stdout
     text = outs[0].stdout
     assert text.startswith("usage: hvctl COMMAND")
-    listed = [" ".join(line.split()[:2 if line.split()[0] == "cell" else 1])
+    listed = [" ".join(line.split()[:2 if line.split()[0] in ("cell", "config") else 1])
               for line in text.split("Commands:\n")[1].split("\n\n")[0].splitlines()]
     assert listed == COMMANDS
     for word in ("enable FILE", "console [-f]", "BH_DEVICE", "BH_SYSFS",
@@ -132,6 +136,11 @@ CONSOLE_ARGS = ("hvctl: cell console: wrong number of arguments "
     (["help", "me"], "hvctl: help: wrong number of arguments (usage: hvctl help)\n"),
     (["--help", "me"], ""),
     (["cell"], "hvctl: cell: which one? (see the commands below)\n"),
+    (["config"], "hvctl: config: which one? (see the commands below)\n"),
+    (["config", "check"],
+     "hvctl: config check: wrong number of arguments (usage: hvctl config check FILE)\n"),
+    (["config", "check", "a", "b"],
+     "hvctl: config check: wrong number of arguments (usage: hvctl config check FILE)\n"),
     (["cell", "frob"], "hvctl: unknown command 'cell frob'\n"),
     (["cell", "creat", "x.cell"], "hvctl: unknown command 'cell creat'\n"),
     (["cells", "list"], "hvctl: unknown command 'cells'\n"),
@@ -1481,3 +1490,237 @@ def test_info_still_lists_every_cell(hvctl, tmp_path):
     assert (p.returncode, p.stderr) == (0, "")
     cells = [line.split()[1] for line in p.stdout.splitlines() if line.startswith("cell ")]
     assert cells == ["attack", "broke", "hello", "irq", "smp-demo", "zroot"]
+
+
+# ---------------------------------------------------------------- config check
+
+# /proc/iomem of the QEMU board as root, under 6.1 and 6.12 (read on the board).
+IOMEM_6_1 = """\
+10000000-100000ff : serial
+80200000-bbdfffff : System RAM
+  80202000-80a35fff : Kernel image
+    80202000-806c1e75 : Kernel code
+bbe00000-bfdfffff : Reserved
+bfe00000-bfffffff : System RAM
+  bfe00000-bfe01fff : Reserved
+"""
+IOMEM_6_12 = """\
+10000000-100000ff : serial
+80000000-bbdfffff : System RAM
+  80000000-8007ffff : Reserved
+  80200000-80201fff : Reserved
+  80202000-80685f27 : Kernel image
+  bb000000-bbdfffff : Reserved
+bbe00000-bfdfffff : Reserved
+bfe00000-bfffffff : System RAM
+  bfe00000-bfe01fff : Reserved
+"""
+
+
+def devicetree(root, nodes, acells=2, scells=2):
+    """A fake /sys/firmware/devicetree/base with /reserved-memory nodes.
+
+    nodes: {name: {property: bytes}}; "reg" may be given as [(base, size)].
+    """
+    rm = root / "reserved-memory"
+    rm.mkdir(parents=True)
+    (rm / "#address-cells").write_bytes(struct.pack(">I", acells))
+    (rm / "#size-cells").write_bytes(struct.pack(">I", scells))
+    for name, props in nodes.items():
+        (rm / name).mkdir()
+        (rm / name / "name").write_bytes(name.split("@")[0].encode() + b"\0")
+        for prop, value in props.items():
+            if prop == "reg":
+                value = b"".join(
+                    b.to_bytes(4 * acells, "big") + sz.to_bytes(4 * scells, "big")
+                    for b, sz in value)
+            (rm / name / prop).write_bytes(value)
+    return root
+
+
+BOARD_NODES = {"mmode_resv0@80000000": {"reg": [(0x80000000, 0x80000)]},
+               "bulkhead@bbe00000": {"reg": [(0xbbe00000, 0x4000000)], "no-map": b""}}
+
+
+def check(hvctl, tmp_path, config, iomem, nodes=None, env=None):
+    cell = tmp_path / "check.cell"
+    cell.write_bytes(config)
+    e = {}
+    if iomem is not None:
+        (tmp_path / "iomem").write_text(iomem)
+        e["BH_IOMEM"] = str(tmp_path / "iomem")
+        e["BH_DEVICETREE"] = str(devicetree(tmp_path / "dt", BOARD_NODES if nodes is None
+                                            else nodes))
+    e.update(env or {})
+    return cell, run(hvctl, "config", "check", cell, env=e)
+
+
+def with_linux_ram_from(config, start):
+    sys_cfg = cf.System.unpack(config)
+    ram = next(r for r in sys_cfg.root.regions if r.phys_start <= 0x90000000 < r.phys_end)
+    end = ram.phys_end
+    ram.phys_start = ram.virt_start = start
+    ram.size = end - start
+    return sys_cfg
+
+
+def test_config_check_off_board_is_the_validator(hvctl, good_config, tmp_path):
+    cell, p = check(hvctl, tmp_path, good_config, None)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+    assert p.stdout == (f"{cell}: valid system config, root cell 'root'\n"
+                        f"{cell}: not compared with Linux's RAM: not on a RISC-V board "
+                        "(BH_IOMEM=FILE compares with FILE)\n")
+
+
+@pytest.mark.parametrize("case", ["signature", "revision", "truncated", "header-truncated",
+                                  "trailing", "empty"])
+def test_config_check_bad_config_gives_validator_message(hvctl, base_config, tmp_path, case):
+    data, message = _mutations(base_config)[case]
+    cell, p = check(hvctl, tmp_path, data, IOMEM_6_12)
+    assert (p.returncode, p.stdout) == (1, "")
+    assert p.stderr == f"hvctl: {cell}: {message}\n"
+
+
+def test_config_check_cell_configs(hvctl, tmp_path):
+    cell, p = check(hvctl, tmp_path, demo_cell().pack(), IOMEM_6_12)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == f"{cell}: valid cell config 'demo'\n"
+    bad = demo_cell()
+    bad.cpu_set = 0
+    (tmp_path / "bad").mkdir()
+    cell, p = check(hvctl, tmp_path / "bad", bad.pack(), None)
+    assert p.returncode == 1 and p.stdout == ""
+    assert p.stderr == f"hvctl: {cell}: cell 'demo': CPU set is empty\n"
+
+
+@pytest.mark.parametrize("iomem", [IOMEM_6_1, IOMEM_6_12], ids=["6.1", "6.12"])
+def test_config_check_board_config_fits_both_kernels(hvctl, good_config, tmp_path, iomem):
+    cell, p = check(hvctl, tmp_path, good_config, iomem)
+    assert (p.returncode, p.stderr) == (0, ""), p.stderr
+    low = "0x80080000" if "80000000-bbdfffff" in iomem else "0x80200000"
+    assert p.stdout.splitlines()[1] == (
+        f"{cell}: the root cell maps all of Linux's RAM ({low}-0xbbdfffff, "
+        f"0xbfe00000-0xbfffffff, from {tmp_path / 'iomem'})")
+
+
+def test_config_check_old_config_on_6_12_names_the_gap(hvctl, good_config, tmp_path):
+    old = with_linux_ram_from(good_config, 0x80200000).pack()
+    cell, p = check(hvctl, tmp_path, old, IOMEM_6_12)
+    assert p.returncode == 1
+    assert p.stderr == (f"hvctl: {cell}: Linux uses RAM 0x80080000-0x801fffff that the root "
+                        "cell does not map\n")
+    # 6.1 is fine with it.
+    (tmp_path / "6.1").mkdir()
+    cell, p = check(hvctl, tmp_path / "6.1", old, IOMEM_6_1)
+    assert (p.returncode, p.stderr) == (0, "")
+
+
+def test_config_check_reports_every_problem(hvctl, good_config, tmp_path):
+    sys_cfg = with_linux_ram_from(good_config, 0x80400000)
+    # A hole at 0x90000000, the DTB region gone, and hypervisor memory in Linux RAM.
+    ram = next(r for r in sys_cfg.root.regions if r.phys_start == 0x80400000)
+    end = ram.phys_end
+    ram.size = 0x90000000 - ram.phys_start
+    sys_cfg.root.regions.append(cf.MemRegion(0x90100000, 0x90100000, end - 0x90100000,
+                                             ram.flags))
+    sys_cfg.root.regions = [r for r in sys_cfg.root.regions if r.phys_start != 0xbfe00000]
+    iomem = IOMEM_6_12 + "c0000000-c0ffffff : System RAM\n"
+    sys_cfg.hv_phys_start = 0xc0000000
+    cell, p = check(hvctl, tmp_path, sys_cfg.pack(), iomem)
+    assert (p.returncode, p.stdout.splitlines()[1:]) == (1, []), p.stdout
+    assert p.stderr.splitlines() == [
+        f"hvctl: {cell}: hypervisor memory [0xc0000000..0xc1000000) overlaps Linux RAM "
+        "0xc0000000-0xc0ffffff",
+        f"hvctl: {cell}: Linux uses RAM 0x80080000-0x803fffff that the root cell does not map",
+        f"hvctl: {cell}: Linux uses RAM 0x90000000-0x900fffff that the root cell does not map",
+        f"hvctl: {cell}: Linux uses RAM 0xbfe00000-0xbfffffff that the root cell does not map",
+        f"hvctl: {cell}: Linux uses RAM 0xc0000000-0xc0ffffff that the root cell does not map",
+    ]
+
+
+def test_config_check_region_without_execute(hvctl, good_config, tmp_path):
+    sys_cfg = cf.System.unpack(good_config)
+    index, ram = next((i, r) for i, r in enumerate(sys_cfg.root.regions)
+                      if r.phys_start == 0xbfe00000)
+    ram.flags = cf.MEM_READ | cf.MEM_WRITE
+    cell, p = check(hvctl, tmp_path, sys_cfg.pack(), IOMEM_6_12)
+    assert p.returncode == 1
+    assert p.stderr == (f"hvctl: {cell}: Linux uses RAM 0xbfe00000-0xbfffffff that root cell "
+                        f"region {index} maps as IO or without read, write and execute "
+                        "access\n")
+
+
+@pytest.mark.parametrize("extra, subtracted", [
+    ({}, True),
+    ({"status": b"okay\0"}, True),
+    ({"status": b"disabled\0"}, False),
+    ({"compatible": b"shared-dma-pool\0"}, False),
+    ({"reusable": b""}, False),
+    ({"phandle": b"\0\0\0\x05"}, False),
+])
+def test_config_check_firmware_carveouts(hvctl, good_config, tmp_path, extra, subtracted):
+    """Only a reserved-memory node no driver can claim and nothing refers to is not Linux's."""
+    nodes = {"mmode_resv0@80000000": {"reg": [(0x80000000, 0x80000)], **extra}}
+    full = with_linux_ram_from(good_config, 0x80080000).pack()
+    cell, p = check(hvctl, tmp_path, full, IOMEM_6_12, nodes)
+    if subtracted:
+        assert (p.returncode, p.stderr) == (0, "")
+    else:
+        assert p.returncode == 1
+        assert p.stderr == (f"hvctl: {cell}: Linux uses RAM 0x80000000-0x8007ffff that the "
+                            "root cell does not map\n")
+
+
+def test_config_check_one_address_cell(hvctl, good_config, tmp_path):
+    (tmp_path / "dt").mkdir()
+    devicetree(tmp_path / "dt" / "base", {"fw@80000000": {"reg": [(0x80000000, 0x80000)]}},
+               acells=1, scells=1)
+    (tmp_path / "iomem").write_text(IOMEM_6_12)
+    (tmp_path / "c.cell").write_bytes(good_config)
+    p = run(hvctl, "config", "check", tmp_path / "c.cell",
+            env={"BH_IOMEM": str(tmp_path / "iomem"),
+                 "BH_DEVICETREE": str(tmp_path / "dt" / "base")})
+    assert (p.returncode, p.stderr) == (0, "")
+
+
+def test_config_check_without_iomem_addresses(hvctl, good_config, tmp_path):
+    # What a user other than root reads.
+    hidden = "00000000-00000000 : System RAM\n  00000000-00000000 : Reserved\n" * 2
+    cell, p = check(hvctl, tmp_path, good_config, hidden)
+    assert p.returncode == 1
+    assert p.stderr == (f"hvctl: {tmp_path / 'iomem'} shows no addresses (only root may read "
+                        "them): Linux's RAM cannot be checked\n")
+    cell, p = check(hvctl, tmp_path, good_config, None,
+                    env={"BH_IOMEM": str(tmp_path / "missing")})
+    assert p.returncode == 1
+    assert p.stderr == f"hvctl: cannot read {tmp_path / 'missing'}: No such file or directory\n"
+
+
+def test_config_check_matches_the_model(hvctl, good_config, tmp_path):
+    """Random Linux RAM against random root regions: hvctl reports the model's gaps."""
+    rng = random.Random(614)
+    base = cf.System.unpack(good_config)
+    io = [r for r in base.root.regions if r.flags & cf.MEM_IO]
+    flags = [RWX, RWX, RWX | cf.MEM_LOADABLE, cf.MEM_READ | cf.MEM_WRITE]
+    for n in range(60):
+        sys_cfg = cf.System.unpack(good_config)
+        regions, pos = [], 0x80000000 + rng.randrange(0, 8) * 0x10000
+        for _ in range(rng.randrange(1, 6)):
+            size = rng.randrange(1, 16) * 0x10000
+            regions.append(cf.MemRegion(pos, pos, size, rng.choice(flags)))
+            pos += size + rng.choice([0, 0, 0x10000, 0x30000])
+        sys_cfg.root.regions = io + regions
+        ram, pos = [], 0x80000000
+        for _ in range(rng.randrange(1, 4)):
+            start = pos + rng.randrange(0, 6) * 0x10000
+            end = start + rng.randrange(1, 20) * 0x10000 - 1
+            ram.append((start, end))
+            pos = end + 1 + rng.randrange(1, 4) * 0x10000
+        iomem = "".join(f"{s:08x}-{e:08x} : System RAM\n" for s, e in ram)
+        (tmp_path / str(n)).mkdir()
+        cell, p = check(hvctl, tmp_path / str(n), sys_cfg.pack(), iomem, nodes={})
+        want = [f"hvctl: {cell}: " + linuxram.refusal(gs, ge, v, i)
+                for v, gs, ge, i in linuxram.gaps(ram, sys_cfg.root.regions)]
+        assert p.stderr.splitlines() == want, (sys_cfg.root.regions, ram)
+        assert p.returncode == (1 if want else 0)

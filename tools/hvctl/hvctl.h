@@ -47,6 +47,7 @@ int hvctl_cmd_enable(int argc, char **argv);
 int hvctl_cmd_disable(int argc, char **argv);
 int hvctl_cmd_info(int argc, char **argv);
 int hvctl_cmd_console(int argc, char **argv);
+int hvctl_cmd_config_check(int argc, char **argv);
 int hvctl_cmd_help(int argc, char **argv);
 int hvctl_cmd_cell_create(int argc, char **argv);
 int hvctl_cmd_cell_load(int argc, char **argv);

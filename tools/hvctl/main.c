@@ -19,6 +19,8 @@ static const struct hvctl_command commands[] = {
 	{ "info", "", "show state, memory and exit counters (format below)", 0, 0, hvctl_cmd_info },
 	{ "console", "[-f]", "print the hypervisor console; -f: keep following", 0, 1,
 	  hvctl_cmd_console },
+	{ "config check", "FILE", "validate config FILE; on a board, also against Linux's RAM", 1,
+	  1, hvctl_cmd_config_check },
 	{ "cell create", "FILE", "validate cell config FILE, then create the cell", 1, 1,
 	  hvctl_cmd_cell_create },
 	{ "cell load", "NAME IMAGE [-a ADDR]",
@@ -72,6 +74,9 @@ static const char environment[] =
 	"Environment:\n"
 	"  BH_DEVICE  the device to use (default " HVCTL_DEFAULT_DEVICE ")\n"
 	"  BH_SYSFS   the sysfs directory to read (default " HVCTL_DEFAULT_SYSFS ")\n"
+	"  BH_IOMEM   the iomem file 'config check' compares with (default /proc/iomem on\n"
+	"             RISC-V, none elsewhere); BH_DEVICETREE its device tree (default\n"
+	"             /sys/firmware/devicetree/base)\n"
 	"\n"
 	"Exit status: 0 done, 1 failed (message on stderr), 2 bad command line.\n";
 
