@@ -224,6 +224,15 @@ int insn_decode_transformed(uint64_t htinst, struct insn_mmio *out)
 	return ret;
 }
 
+int insn_check_fault_address(uint64_t gpa, uint64_t stval, bool vs_translation)
+{
+	const uint64_t page_offset = 0xfff;
+
+	if (!vs_translation)
+		return gpa == stval ? INSN_OK : INSN_EPSEUDO;
+	return (gpa & page_offset) == (stval & page_offset) ? INSN_OK : INSN_EPSEUDO;
+}
+
 static uint64_t width_mask(uint8_t width)
 {
 	switch (width) {

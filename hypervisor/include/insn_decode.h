@@ -78,6 +78,16 @@ int insn_decode_raw(uint32_t insn, struct insn_mmio *out);
 int insn_decode_transformed(uint64_t htinst, struct insn_mmio *out);
 
 /*
+ * Whether a guest-page fault at guest-physical @gpa (htval << 2 | stval & 3) can have been the
+ * decoded instruction's own access to guest-virtual @stval: INSN_OK, or INSN_EPSEUDO when it
+ * must have been the VS-stage page-table walk for it (a PTE inside an emulated window), which
+ * htinst tells apart only when the hart fills it. With VS translation off (@vs_translation
+ * false) the two addresses are one; with it on, translation keeps the page offset, and a PTE's
+ * offset is its index in the table.
+ */
+int insn_check_fault_address(uint64_t gpa, uint64_t stval, bool vs_translation);
+
+/*
  * The value to write to the destination register for a load, given the value read from the
  * device (only its low acc->width bytes count): zero- or sign-extended to 64 bits.
  * Returns 0 if acc->width is not 1, 2, 4 or 8.

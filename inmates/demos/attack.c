@@ -8,6 +8,9 @@
  *   write [ADDR]     store to ADDR, same defaults
  *   plic             program PLIC source 8, a root line
  *   canary ADDR      store 0xdeadbeef at ADDR
+ *   walk             turn on Sv39 with a page table whose second level lies in
+ *                    the PLIC window, then load through it: the walk's PTE
+ *                    read faults there, which is no PLIC access to emulate
  *
  * For all but sbi the hypervisor must fail the cell at the first forbidden
  * access, so any line printed after the "attack: reading/writing ..." one
@@ -22,6 +25,16 @@
 #define PAST_RAM     (INMATE_RAM_BASE + INMATE_RAM_SIZE)
 #define HYPERVISOR   0xbbe01000UL /* a page into the hypervisor's memory */
 #define CANARY_VALUE 0xdeadbeefU
+
+/* Sv39 for the walk mode: PTE bits, satp.MODE, and where the tables point. */
+#define PTE_V		(1UL << 0)
+#define PTE_RWX_AD	(0xeUL | (1UL << 6) | (1UL << 7))
+#define PTE_PPN_SHIFT	10
+#define SATP_SV39	(8UL << 60)
+#define CSR_SATP	0x180
+#define WALK_VA		0x00201000UL /* VPN[2] 0, VPN[1] 1: its PTE is at the table's +8 */
+
+static uint64_t walk_root[512] __attribute__((aligned(4096)));
 
 static void report(const char *what, struct sbi_ret ret)
 {
@@ -90,6 +103,27 @@ static void attack_canary(const char *arg)
 	printf("attack: canary write done\n");
 }
 
+/*
+ * VA 0x80000000.. stays identity-mapped (one gigapage: code, data, stack);
+ * VA 0..0x3fffffff has its next table at the PLIC's base page.
+ */
+static void attack_walk(const struct bh_boot_info *bi)
+{
+	uint32_t value;
+
+	walk_root[2] = ((INMATE_RAM_BASE & ~0x3fffffffUL) >> 12 << PTE_PPN_SHIFT) | PTE_RWX_AD | PTE_V;
+	walk_root[0] = (bi->plic_base >> 12 << PTE_PPN_SHIFT) | PTE_V;
+	printf("attack: walking through a page table at 0x%lx for 0x%lx\n",
+	       (unsigned long)bi->plic_base, WALK_VA);
+	__asm__ __volatile__("sfence.vma" ::: "memory");
+	csr_write(CSR_SATP, SATP_SV39 | ((uintptr_t)walk_root >> 12));
+	__asm__ __volatile__("sfence.vma" ::: "memory");
+	/* 32 bits: the width of a PLIC register, which the walk's PTE read would pass for. */
+	value = *(volatile uint32_t *)WALK_VA;
+	csr_write(CSR_SATP, 0);
+	printf("attack: walk read returned 0x%x\n", (unsigned int)value);
+}
+
 /* read/write: the address given, or past the cell's RAM and then the hypervisor. */
 static void attack_access(const char *arg, void (*access)(uintptr_t))
 {
@@ -129,7 +163,9 @@ int main(unsigned long hart, const struct bh_boot_info *bi)
 		attack_plic(bi, hart);
 	else if (params_equal(mode, "canary"))
 		attack_canary(arg);
+	else if (params_equal(mode, "walk"))
+		attack_walk(bi);
 	else
-		printf("attack: unknown mode '%s' (sbi, read, write, plic, canary)\n", mode);
+		printf("attack: unknown mode '%s' (sbi, read, write, plic, canary, walk)\n", mode);
 	hart_idle();
 }

@@ -22,7 +22,7 @@
 #include "params.h"
 
 #define MODE_MAX	 64
-#define FLOOD_BYTES	 16384
+#define FLOOD_BYTES	 16384u
 #define CSR_SSCRATCH	 0x140
 #define CSR_SATP	 0x180
 #define CSR_SENVCFG	 0x10a

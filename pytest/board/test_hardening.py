@@ -154,3 +154,21 @@ def test_root_buffers_must_be_memory_the_root_still_owns(board, cells):
     cells.hv.hvctl("cell destroy hello")
     # Given back by destroy: the root's again.
     assert raw_sbi_call(board, HC_EXT, HC_GET_INFO, HELLO_RAM + 0x80000) == (0, 0)
+
+
+@pytest.mark.parametrize("by_fetch", [0, 1])
+def test_page_table_walk_into_the_plic_window_is_an_access_fault(board, cells, by_fetch):
+    # With htinst ignored (by_fetch 1, as on cores that leave it 0) only the addresses tell
+    # the walk's PTE read apart from the load itself; either way it is no PLIC access.
+    board.sh(f"echo {by_fetch} > /sys/devices/bulkhead/decode_by_fetch")
+    try:
+        cells.run_demo("attack", params="walk")
+        out = cells.wait_console("attack",
+                                 r"^(inmate: hart 3: exception|attack: walk read returned)")
+    finally:
+        board.sh("echo 0 > /sys/devices/bulkhead/decode_by_fetch")
+    assert re.search(r"^inmate: hart 3: exception 5 \(load access fault\).*stval 0x201000",
+                     out, re.M), out
+    assert "walk read returned" not in out, out
+    cells.hv.hvctl("cell destroy attack")
+    root_has_all_harts(board)

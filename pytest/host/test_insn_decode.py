@@ -159,6 +159,8 @@ def lib(core):
     core.insn_store_value.restype = ctypes.c_uint64
     core.insn_strerror.argtypes = [ctypes.c_int]
     core.insn_strerror.restype = ctypes.c_char_p
+    core.insn_check_fault_address.argtypes = [ctypes.c_uint64, ctypes.c_uint64, ctypes.c_bool]
+    core.insn_check_fault_address.restype = ctypes.c_int
     return core
 
 
@@ -465,3 +467,25 @@ def test_strerror(lib):
     assert lib.insn_strerror(0) not in texts.values()
     assert lib.insn_strerror(-1000) == lib.insn_strerror(1000)
     assert lib.insn_strerror(-1000) not in texts.values()
+
+
+# ---------------------------------------------------------------- walk or access (htinst 0)
+# A guest-page fault whose htinst is 0 may be the VS-stage walk's (a PTE in the PLIC window):
+# the hypervisor must not emulate it as the instruction's own access. PLIC = 0x0c000000.
+
+@pytest.mark.parametrize("gpa,stval,translated", [
+    (0x0c002080, 0x0c002080, False),  # bare: the access itself
+    (0x0c200004, 0xffffffc000200004, True),  # translated: same page offset
+    (0x0c200ffc, 0x3ffffffffc, True),
+])
+def test_fault_address_of_the_access_itself(lib, gpa, stval, translated):
+    assert lib.insn_check_fault_address(gpa, stval, translated) == 0
+
+
+@pytest.mark.parametrize("gpa,stval,translated", [
+    (0x0c000ff8, 0x80001000, True),  # the PTE for VPN[0] = 511 of a walk for 0x80001000
+    (0x0c000010, 0xffffffc000200004, True),  # PTE index 2 at the root level
+    (0x0c000000, 0x0, False),  # bare, different address: cannot be the access
+])
+def test_fault_address_of_a_page_table_walk(lib, gpa, stval, translated):
+    assert lib.insn_check_fault_address(gpa, stval, translated) == EPSEUDO

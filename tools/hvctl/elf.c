@@ -21,11 +21,11 @@
 #define ELFDATA2MSB 2
 #define EV_CURRENT  1
 #define ET_EXEC	    2
-#define EM_RISCV    243
+#define EM_RISCV    243u
 #define PT_LOAD	    1
 #define PN_XNUM	    0xffff
 #define EHDR64_SIZE 64
-#define PHDR64_SIZE 56
+#define PHDR64_SIZE 56u
 
 /* Elf64_Ehdr offsets */
 #define E_TYPE	    16

@@ -24,7 +24,8 @@ static bool fetch_guest_insn(struct hart *h, uint32_t *insn)
 	return true;
 }
 
-static int decode_access(struct hart *h, struct insn_mmio *acc)
+static int decode_access(struct hart *h, uint64_t gpa, unsigned long stval,
+			 struct insn_mmio *acc)
 {
 	uint32_t insn;
 	int ret = INSN_ENOINFO;
@@ -33,7 +34,14 @@ static int decode_access(struct hart *h, struct insn_mmio *acc)
 		ret = insn_decode_transformed(csr_read(CSR_HTINST), acc);
 	if (ret != INSN_ENOINFO)
 		return ret;
-	/* No transformed instruction from this hart: fetch and decode the guest's. */
+	/*
+	 * No transformed instruction (nor pseudoinstruction) from this hart: the
+	 * fault may be the VS-stage walk's, which emulating the instruction
+	 * would get wrong. Tell them apart by address first.
+	 */
+	ret = insn_check_fault_address(gpa, stval, (csr_read(CSR_VSATP) >> 60) != 0);
+	if (ret)
+		return ret;
 	if (!fetch_guest_insn(h, &insn))
 		return INSN_ENOINFO;
 	__atomic_fetch_add(&hv.mmio_fetch_decodes, 1, __ATOMIC_RELAXED);
@@ -91,7 +99,7 @@ void mmio_guest_page_fault(struct hart *h, unsigned long cause)
 	if (cause != CAUSE_FETCH_GUEST_PAGE_FAULT && gpa >= sys->platform.plic_base &&
 	    gpa - sys->platform.plic_base < sys->platform.plic_size) {
 		count_exit(h, BH_EXIT_MMIO);
-		if (decode_access(h, &acc) == 0 &&
+		if (decode_access(h, gpa, stval, &acc) == 0 &&
 		    emulate_plic(h, gpa - sys->platform.plic_base, &acc) == VPLIC_OK) {
 			h->sepc += acc.length;
 			return;

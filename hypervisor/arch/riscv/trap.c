@@ -67,17 +67,13 @@ struct hart *hv_trap(struct hart *h)
 	hart_resume(h);
 }
 
-struct internal_frame {
-	uint64_t regs[32];
-};
-
-void hv_internal_trap(struct internal_frame *f);
-void hv_internal_trap(struct internal_frame *f)
+/* A trap of the hypervisor itself (trap_entry.S saved the caller-saved registers). */
+void hv_internal_trap(void);
+void hv_internal_trap(void)
 {
 	struct hart *h = this_hart();
 	unsigned long sepc = csr_read(CSR_SEPC);
 
-	(void)f;
 	if (sepc == (uintptr_t)guest_fetch_halfword_insn) {
 		h->fixup_hit = true;
 		csr_write(CSR_SEPC, sepc + 4);
