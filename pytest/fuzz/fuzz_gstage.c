@@ -77,8 +77,12 @@ static void probe(uint64_t gpa, const char *when)
 	unsigned int flags = 0;
 	int ret;
 
-	if (gpa >= s.limit)
+	if (gpa >= s.limit) {
+		ret = gstage_translate(s.pt, gpa, &hpa, &flags);
+		FUZZ_CHECK(ret == GSTAGE_ERR_RANGE, "%s: %#llx beyond the GPA width gives %d", when,
+			   (unsigned long long)gpa, ret);
 		return;
+	}
 	e = lookup(gpa);
 	ret = gstage_translate(s.pt, gpa, &hpa, &flags);
 	if (!e) {
