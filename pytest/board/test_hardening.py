@@ -1,9 +1,15 @@
 """Hardening: a hostile cell never keeps its harts, never stalls the hypervisor and never sees
 what the previous owner of its harts left (the hostile inmate, docs/inmates.md)."""
 import re
+import subprocess
 import time
 
 import pytest
+
+from boardlib import QemuBoard
+from boardlib.hv import SYSTEM_CELL, Hypervisor
+from boardlib.target import Board
+from paths import BUILD, ROOT
 
 ROUNDS = 5
 # A 16 KiB DBCN write is cut to this many bytes per call (docs/architecture.md).
@@ -172,3 +178,36 @@ def test_page_table_walk_into_the_plic_window_is_an_access_fault(board, cells, b
     assert "walk read returned" not in out, out
     cells.hv.hvctl("cell destroy attack")
     root_has_all_harts(board)
+
+
+@pytest.mark.qemu_only
+def test_enable_on_harts_without_sstc_is_refused_with_the_reason(tmp_path, monkeypatch):
+    # The same board with Sstc off in the CPU and in its device tree (Linux then keeps its
+    # timer on SBI): enable must say why it cannot run, not hang the harts in HS-mode.
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(BUILD / "board.dtb")],
+                         check=True, capture_output=True, text=True).stdout
+    assert "_sstc" in dts
+    (tmp_path / "board.dts").write_text(dts.replace("_sstc", ""))
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(tmp_path / "board.dtb"),
+                    str(tmp_path / "board.dts")], check=True)
+    monkeypatch.setenv("QEMU_EXTRA_ARGS", f"-cpu rv64,h=true,sstc=false "
+                                          f"-dtb {tmp_path / 'board.dtb'}")
+    qemu = QemuBoard(ROOT, BUILD, BUILD / "test-logs", boot_timeout=120)
+    try:
+        qemu.boot()
+        board = Board(qemu.ssh, "qemu", {}, qemu=qemu)
+        hv = Hypervisor(board)
+        hv.load_module()
+        result = hv.hvctl(f"enable {SYSTEM_CELL}", check=False)
+        assert result.returncode != 0
+        assert not hv.enabled()
+        # The hypervisor's reason is on the serial line (it never ran long enough for a ring).
+        assert "hypervisor refused to start: ENODEV" in board.sh("dmesg")
+        log = qemu.console_text()
+        assert len(re.findall(r"^bulkhead: hart \d has no Sstc \(stimecmp traps in S-mode",
+                              log, re.M)) == 4, log[-2000:]
+        # Linux runs on, natively, on every hart.
+        assert board.sh("cat /sys/devices/system/cpu/online") == "0-3"
+        assert board.sh("taskset -c 3 echo alive") == "alive"
+    finally:
+        qemu.shutdown()

@@ -37,11 +37,13 @@ static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return bh_config_ranges_overlap(a, as, b, bs);
 }
 
-/* Make every root hart drop G-stage translations the root may have cached. */
+/*
+ * Make every root hart drop G-stage translations the root may have cached:
+ * after an unmap (stale valid entries), and after a map too, since a hart
+ * without Svvptc may have cached the invalid entry and would fault on it.
+ */
 static void fence_root(void)
 {
-	if (!gstage_fence_pending(&hv.root.gstage))
-		return;
 	sbi_arch_firmware_call(SBI_EXT_RFENCE, 3 /* remote_hfence_gvma_vmid */, hv.root.cpu_set, 0,
 			       0, 0, hv.root.vmid, 0);
 	hfence_gvma_all();
@@ -75,35 +77,73 @@ bool root_still_owns(uint64_t phys, uint64_t len)
 	return owns;
 }
 
-static void unmap_from_root(const struct bh_mem_region *r)
+static int unmap_from_root(const struct cell *cell, const struct bh_mem_region *r)
 {
-	gstage_unmap(&hv.root.gstage, r->phys_start, r->size);
+	int ret = gstage_unmap(&hv.root.gstage, r->phys_start, r->size);
+
+	if (ret)
+		hv_printk("bulkhead: cell '%s': cannot take [0x%lx, +0x%lx) from the root: %s\n",
+			  cell->desc->name, (unsigned long)r->phys_start, (unsigned long)r->size,
+			  gstage_strerror(ret));
+	return ret;
 }
 
-static void map_back_to_root(const struct bh_mem_region *r)
+/*
+ * Only ever maps what an unmap took out, into tables the unmap left, so it
+ * should not fail; if it does (out of pool pages for a table), the root
+ * lacks that memory from then on, which isolation survives: it is said.
+ */
+static void map_back_to_root(const struct cell *cell, const struct bh_mem_region *r)
 {
 	const struct bh_mem_region *from = root_region_of(r->phys_start, r->size);
+	int ret = gstage_map(&hv.root.gstage, r->phys_start, r->phys_start, r->size,
+			     gstage_flags(from ? from->flags : r->flags));
 
-	gstage_map(&hv.root.gstage, r->phys_start, r->phys_start, r->size,
-		   gstage_flags(from ? from->flags : r->flags));
+	if (ret)
+		hv_printk("bulkhead: cell '%s': the root cannot get [0x%lx, +0x%lx) back: %s\n",
+			  cell->desc->name, (unsigned long)r->phys_start, (unsigned long)r->size,
+			  gstage_strerror(ret));
 }
 
-static void move_loadable(struct cell *cell, bool to_root)
+/* Take the regions that match from the root; all or none of them. */
+static int take_from_root(const struct cell *cell, uint64_t flags, uint64_t value)
+{
+	const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 0; i < cell->desc->num_mem_regions; i++) {
+		if ((r[i].flags & flags) != value)
+			continue;
+		ret = unmap_from_root(cell, &r[i]);
+		if (ret)
+			break;
+	}
+	if (ret)
+		while (i-- > 0)
+			if ((r[i].flags & flags) == value)
+				map_back_to_root(cell, &r[i]);
+	fence_root();
+	return ret;
+}
+
+static int move_loadable(struct cell *cell, bool to_root)
 {
 	const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
 
 	if (cell->loadable_in_root == to_root)
-		return;
-	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++) {
-		if (!(r[i].flags & BH_MEM_LOADABLE))
-			continue;
-		if (to_root)
-			map_back_to_root(&r[i]);
-		else
-			unmap_from_root(&r[i]);
+		return 0;
+	if (!to_root) {
+		if (take_from_root(cell, BH_MEM_LOADABLE, BH_MEM_LOADABLE))
+			return -1;
+	} else {
+		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
+			if (r[i].flags & BH_MEM_LOADABLE)
+				map_back_to_root(cell, &r[i]);
+		fence_root();
 	}
-	fence_root();
 	cell->loadable_in_root = to_root;
+	return 0;
 }
 
 /* Refuse anything another cell already has; a message names it. */
@@ -292,18 +332,21 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 		return map == GSTAGE_ERR_NOMEM ? SBI_ERR_FAILED : SBI_ERR_INVALID_PARAM;
 	}
 
+	/* The last step that can fail (splitting a huge leaf of the root's table needs pages). */
+	if (take_from_root(cell, BH_MEM_LOADABLE, 0)) {
+		spin_unlock(&hv.lock);
+		cell_destroy(cell);
+		free_cell_memory(cell);
+		return SBI_ERR_FAILED;
+	}
 	/* From here on nothing can fail: take memory, lines and harts from the root. */
 	{
 		const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
 
-		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++) {
-			if (!(r[i].flags & BH_MEM_LOADABLE))
-				unmap_from_root(&r[i]);
-			/* A cell starts with clean RAM: nothing of a previous cell leaks. */
+		/* A cell starts with clean RAM: nothing of a previous cell leaks. */
+		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
 			if (!(r[i].flags & BH_MEM_IO))
 				memset((void *)(uintptr_t)r[i].phys_start, 0, r[i].size);
-		}
-		fence_root();
 		cell->loadable_in_root = true;
 	}
 	for (unsigned int line = 1; line < hv.plic_sources; line++) {
@@ -351,7 +394,8 @@ long cell_start(uint64_t id)
 		return SBI_ERR_ALREADY_STARTED;
 	if (cell->state == BH_CELL_FAILED)
 		return SBI_ERR_DENIED;
-	move_loadable(cell, false);
+	if (move_loadable(cell, false))
+		return SBI_ERR_FAILED;
 	while (!bh_config_cpu_set_has(cell->cpu_set, first))
 		first++;
 	h = &hv.harts[first];
@@ -491,7 +535,8 @@ long cell_destroy_by_id(uint64_t id)
 	r = bh_config_cell_regions(cell->desc);
 	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
 		if (!(r[i].flags & BH_MEM_LOADABLE) || !cell->loadable_in_root)
-			map_back_to_root(&r[i]);
+			map_back_to_root(cell, &r[i]);
+	fence_root();
 	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
 		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
 			continue;

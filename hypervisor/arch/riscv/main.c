@@ -22,6 +22,8 @@ struct entry_frame {
 
 struct hypervisor hv;
 
+unsigned long csr_probe_stimecmp(void);
+
 static int init_state; /* 0 idle, 1 running, 2 done */
 static volatile int init_result;
 
@@ -199,6 +201,15 @@ void hv_main(uint64_t hart_id, struct bh_enter_args *args, struct entry_frame *f
 		fail_native(h, args, f, init_result);
 	if (!bh_config_cpu_set_has(hv.root.cpu_set, hart_id)) {
 		hv_printk("bulkhead: hart %lu is not in the root cell\n", (unsigned long)hart_id);
+		fail_native(h, args, f, -ENODEV);
+	}
+	/* Guests' timers are their own stimecmp (henvcfg.STCE): no Sstc, no guests. */
+	h->fixup_hit = false;
+	csr_probe_stimecmp();
+	if (h->fixup_hit) {
+		hv_printk("bulkhead: hart %lu has no Sstc (stimecmp traps in S-mode: the core lacks "
+			  "it or the firmware does not enable it); Bulkhead needs it\n",
+			  (unsigned long)hart_id);
 		fail_native(h, args, f, -ENODEV);
 	}
 

@@ -6,6 +6,7 @@
 
 void hart_resume(struct hart *h) __attribute__((noreturn));
 void guest_fetch_halfword_insn(void);
+void csr_probe_stimecmp_insn(void);
 void guest_sbi_call(struct hart *h);
 
 static void handle_interrupt(struct hart *h, unsigned long irq)
@@ -74,7 +75,8 @@ void hv_internal_trap(void)
 	struct hart *h = this_hart();
 	unsigned long sepc = csr_read(CSR_SEPC);
 
-	if (sepc == (uintptr_t)guest_fetch_halfword_insn) {
+	if (sepc == (uintptr_t)guest_fetch_halfword_insn ||
+	    sepc == (uintptr_t)csr_probe_stimecmp_insn) {
 		h->fixup_hit = true;
 		csr_write(CSR_SEPC, sepc + 4);
 		return;

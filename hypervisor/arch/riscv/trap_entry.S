@@ -175,6 +175,19 @@ hfence_vvma_all:
 	ret
 
 /*
+ * unsigned long csr_probe_stimecmp(void): reads stimecmp. Without Sstc (or
+ * with the firmware not letting S-mode use it) the read traps, and
+ * hv_internal_trap notes it in the hart and skips the instruction.
+ */
+	.globl csr_probe_stimecmp
+	.globl csr_probe_stimecmp_insn
+csr_probe_stimecmp:
+	li	a0, 0
+csr_probe_stimecmp_insn:
+	csrr	a0, 0x14d
+	ret
+
+/*
  * unsigned long guest_fetch_halfword(unsigned long vaddr): hlvx.hu. If it
  * faults, hv_internal_trap notes it in the hart and skips the instruction.
  */
