@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from boardlib.hv import SYSFS, Hypervisor, interrupts, meminfo
+from boardlib.hv import SYSFS, Hypervisor, interrupts, meminfo, slab_slack_kb
 
 HV_REGION = 0xbbe00000
 IMAGE_MAGIC = 0x4d494842  # "BHIM", the image header's first word, little-endian
@@ -126,10 +126,11 @@ def test_twenty_enable_disable_cycles_leak_nothing(board, hv):
         assert hv.mem_used() == used, f"cycle {cycle}: hypervisor memory use grew"
         hv.disable()
     after = meminfo(board)
-    # kmalloc and vmalloc leaks show exactly; MemFree also moves with the page
-    # allocator's own caches, so it only has to stay within 2 MiB.
+    # vmalloc leaks show exactly, kmalloc leaks in SUnreclaim beyond what the
+    # kernel's slab allocator moves by itself (slab_slack_kb); MemFree also moves
+    # with the page allocator's own caches, so it only has to stay within 2 MiB.
     assert after["VmallocUsed"] == before["VmallocUsed"]
-    assert after["SUnreclaim"] - before["SUnreclaim"] < 128, (before, after)
+    assert after["SUnreclaim"] - before["SUnreclaim"] < slab_slack_kb(board), (before, after)
     assert before["MemFree"] - after["MemFree"] < 2048, (before, after)
 
 
