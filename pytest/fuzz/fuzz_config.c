@@ -390,6 +390,196 @@ static void check_placement(struct fuzz_in *in, size_t err_len)
 	free(err);
 }
 
+/* ---------------------------------------------------------------- a mutator that knows the format
+ */
+
+/*
+ * Flipping a random bit of a 1 KiB config rarely lands on a field that matters, and almost every
+ * byte-level edit breaks the length or a signature. Half the mutations are therefore done here:
+ * one field of a system config, a cell description or a memory region (located from the input's
+ * own mode and counts) gets a value typical for its kind; the other half are libFuzzer's own.
+ */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+struct field {
+	uint16_t off;
+	uint8_t width;
+};
+
+/* struct bh_cell_desc, signature and revision left alone */
+static const struct field cell_fields[] = {
+	{ 12, 4 },  { 16, 1 },	{ 17, 1 },  { 20, 1 },	{ 47, 1 },  { 48, 8 },	{ 56, 4 },
+	{ 60, 4 },  { 64, 8 },	{ 72, 8 },  { 80, 8 },	{ 120, 8 }, { 128, 4 }, { 132, 4 },
+	{ 136, 8 }, { 144, 8 }, { 152, 8 }, { 160, 8 }, { 168, 8 }, { 200, 8 }, { 280, 8 },
+};
+
+/* struct bh_system_config before root_cell */
+static const struct field system_fields[] = {
+	{ 12, 4 },  { 16, 4 },	{ 20, 4 },  { 24, 8 },	{ 32, 8 },  { 40, 4 },
+	{ 44, 4 },  { 48, 8 },	{ 56, 8 },  { 64, 8 },	{ 72, 8 },  { 80, 8 },
+	{ 88, 4 },  { 92, 4 },	{ 96, 8 },  { 104, 8 }, { 136, 4 }, { 140, 4 },
+	{ 144, 4 }, { 148, 4 }, { 160, 4 }, { 388, 4 }, { 392, 8 },
+};
+
+static uint64_t rnd(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+static uint64_t load(const uint8_t *p, unsigned int width)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, width);
+	return v;
+}
+
+static void store(uint8_t *p, unsigned int width, uint64_t v)
+{
+	memcpy(p, &v, width);
+}
+
+/* A new value for a field holding old; other is another field's value, for collisions. */
+static uint64_t new_value(uint64_t *r, uint64_t old, uint64_t other, unsigned int width)
+{
+	static const uint64_t specials[] = {
+		0,
+		1,
+		2,
+		0x7f,
+		0x80,
+		0xff,
+		0x1000,
+		0xfff,
+		0x200000,
+		0xffffffff,
+		0x100000000ull,
+		BH_NO_CONTEXT,
+		BH_MAX_IRQS,
+		BH_MAX_PLIC_CONTEXTS,
+		0x80000000ull,
+		~0ull,
+		~0ull << 12,
+		1ull << 63,
+	};
+	uint64_t v;
+
+	switch (rnd(r) % 8) {
+	case 0:
+		v = old ^ (1ull << (rnd(r) % (8 * width)));
+		break;
+	case 1:
+		v = old + 0x1000;
+		break;
+	case 2:
+		v = old - 0x1000;
+		break;
+	case 3:
+		v = old + (rnd(r) % 16) - 8;
+		break;
+	case 4:
+		v = other; /* make two ranges meet */
+		break;
+	case 5:
+		v = other + (rnd(r) % 4) * 0x1000 - 0x1000;
+		break;
+	case 6:
+		v = rnd(r);
+		break;
+	default:
+		v = specials[rnd(r) % (sizeof(specials) / sizeof(specials[0]))];
+		break;
+	}
+	return width == 8 ? v : v & ((1ull << (8 * width)) - 1);
+}
+
+/* Mutate one field of the cell description (and its regions) of len bytes at p. */
+static void mutate_cell(uint64_t *r, uint8_t *p, size_t len)
+{
+	size_t nreg = len >= sizeof(struct bh_cell_desc)
+			      ? (len - sizeof(struct bh_cell_desc)) / sizeof(struct bh_mem_region)
+			      : 0;
+	size_t nfields = sizeof(cell_fields) / sizeof(cell_fields[0]), off, other;
+	unsigned int width;
+
+	if (nreg && rnd(r) % 2) {
+		size_t base = sizeof(struct bh_cell_desc), i = rnd(r) % nreg, j = rnd(r) % nreg;
+		unsigned int k = rnd(r) % 4;
+
+		off = base + i * sizeof(struct bh_mem_region) + 8 * k;
+		other = base + j * sizeof(struct bh_mem_region) + 8 * (k == 3 ? 3 : rnd(r) % 3);
+		width = 8;
+	} else {
+		const struct field *f = &cell_fields[rnd(r) % nfields];
+
+		off = f->off;
+		width = f->width;
+		other = cell_fields[rnd(r) % nfields].off;
+	}
+	if (off + width > len || other + 8 > len)
+		return;
+	store(p + off, width, new_value(r, load(p + off, width), load(p + other, 8), width));
+}
+
+static void mutate_system(uint64_t *r, uint8_t *p, size_t len)
+{
+	size_t nfields = sizeof(system_fields) / sizeof(system_fields[0]);
+	const struct field *f = &system_fields[rnd(r) % nfields];
+	size_t root = __builtin_offsetof(struct bh_system_config, root_cell);
+
+	if (len > root && rnd(r) % 2) {
+		mutate_cell(r, p + root, len - root);
+		return;
+	}
+	if (f->off + f->width > len)
+		return;
+	store(p + f->off, f->width,
+	      new_value(r, load(p + f->off, f->width), load(p + system_fields[0].off, 8),
+			f->width));
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	uint64_t r = seed | 1ull << 40;
+	size_t sys_len;
+
+	if (size < 3 || rnd(&r) % 2)
+		return LLVMFuzzerMutate(data, size, max_size);
+	switch (data[0] % 4) {
+	case 0:
+		mutate_system(&r, data + 2, size - 2);
+		break;
+	case 1:
+		mutate_cell(&r, data + 2, size - 2);
+		break;
+	case 2:
+		if (size < 4)
+			break;
+		sys_len = data[2] | (size_t)data[3] << 8;
+		if (sys_len > size - 4)
+			sys_len = size - 4;
+		if (rnd(&r) % 2)
+			mutate_system(&r, data + 4, sys_len);
+		else
+			mutate_cell(&r, data + 4 + sys_len, size - 4 - sys_len);
+		break;
+	default:
+		if (size >= 2 + 40) {
+			unsigned int i = rnd(&r) % 5, j = rnd(&r) % 5;
+
+			store(data + 2 + 8 * i, 8,
+			      new_value(&r, load(data + 2 + 8 * i, 8), load(data + 2 + 8 * j, 8),
+					8));
+		}
+		break;
+	}
+	return size;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = fuzz_in(data, size);
