@@ -10,7 +10,9 @@
  * that decodes must decode the same from its transformed form (immediates zeroed, rs1 replaced
  * by an address offset; a compressed one as its 32-bit equivalent with bit 1 clear). On any
  * error the output must be left untouched; decoded lengths are 2 or 4, registers below 32,
- * widths 1/2/4/8, and a compressed instruction ignores bits 31:16.
+ * widths 1/2/4/8, and a compressed instruction ignores bits 31:16. Each record also checks
+ * insn_check_fault_address() on the htinst value as a guest-physical address and the same
+ * with bits of the raw instruction flipped as the guest-virtual one.
  */
 #include <string.h>
 
@@ -250,6 +252,23 @@ static void check_values(const struct insn_mmio *acc, uint64_t raw)
 		   (unsigned long long)store, (unsigned long long)raw, acc->width);
 }
 
+/*
+ * The guest-page fault's own access or its VS-stage walk: with VS translation off the access is
+ * at gpa itself, with it on translation keeps the page offset (privileged spec).
+ */
+static void check_fault_address(uint64_t gpa, uint64_t stval)
+{
+	int bare = insn_check_fault_address(gpa, stval, false);
+	int vs = insn_check_fault_address(gpa, stval, true);
+
+	FUZZ_CHECK(bare == (gpa == stval ? INSN_OK : INSN_EPSEUDO),
+		   "fault at %#llx for an access to %#llx without VS translation: %d",
+		   (unsigned long long)gpa, (unsigned long long)stval, bare);
+	FUZZ_CHECK(vs == (((gpa ^ stval) & 0xfff) ? INSN_EPSEUDO : INSN_OK),
+		   "fault at %#llx for an access to %#llx with VS translation: %d",
+		   (unsigned long long)gpa, (unsigned long long)stval, vs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = fuzz_in(data, size);
@@ -294,6 +313,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   (unsigned long long)htinst, ret);
 		if (ret == INSN_OK)
 			check_values(&acc, ~htinst * 0x9e3779b97f4a7c15ull);
+		check_fault_address(htinst, htinst ^ ((uint64_t)raw << (raw >> 27)));
 	}
 	return 0;
 }
