@@ -3,7 +3,9 @@ surfaces, built with AddressSanitizer and UndefinedBehaviorSanitizer.
 
 * Every harness runs a fixed number of inputs from a fixed seed, starting from a copy of its
   seed corpus (the tree's corpus is never written), and must end without a crash, a leak, a
-  UB report, a broken invariant or a hang.
+  UB report, a broken invariant or a hang. With address-space randomization off (libFuzzer
+  learns from compared values, pointers among them) and no corpus reloading, a run is the same
+  inputs every time.
 * Every input in pytest/fuzz/regressions/<surface>/ (crashes found before) is replayed.
 * The harnesses are shown to catch bugs: each mutant below plants one in a copy of a core file
   (or in a harness, by a -D flag) and the same fuzzing must then fail, with the report the bug
@@ -14,6 +16,7 @@ The runs go two at a time; the whole module takes well under three minutes on tw
 """
 import concurrent.futures
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -66,6 +69,19 @@ MUTANTS = [
 ]
 
 
+def fixed_addresses():
+    """setarch's prefix that turns address-space randomization off, where that is allowed."""
+    cmd = ["setarch", platform.machine(), "-R"]
+    try:
+        ok = subprocess.run([*cmd, "true"], capture_output=True).returncode == 0
+    except OSError:
+        ok = False
+    return cmd if ok else []
+
+
+NO_ASLR = fixed_addresses()
+
+
 def make(*args):
     r = subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={BUILD}", *args],
                        cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL)
@@ -80,8 +96,9 @@ def fuzz(binary, corpus_src, work, runs):
     artifacts = work / "artifacts"
     artifacts.mkdir()
     start = time.monotonic()
-    r = subprocess.run([str(binary), f"-runs={runs}", f"-seed={SEED}", "-timeout=10",
-                        "-print_final_stats=1", f"-artifact_prefix={artifacts}/", str(corpus)],
+    r = subprocess.run([*NO_ASLR, str(binary), f"-runs={runs}", f"-seed={SEED}", "-reload=0",
+                        "-timeout=10", "-print_final_stats=1", f"-artifact_prefix={artifacts}/",
+                        str(corpus)],
                        capture_output=True, text=True, env=ENV, timeout=900,
                        stdin=subprocess.DEVNULL)
     seconds = time.monotonic() - start
