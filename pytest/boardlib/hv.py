@@ -2,6 +2,7 @@
 import re
 import time
 
+from .errors import CommandFailed
 from .kernels import version_of
 
 SYSFS = "/sys/devices/bulkhead"
@@ -24,13 +25,24 @@ class Hypervisor:
     def enabled(self):
         return self.board.read(f"{SYSFS}/enabled") == "1"
 
+    def _change(self, args, done_already):
+        """hvctl enable or disable, once, even when the SSH session had to be retried."""
+        try:
+            self.hvctl(args)
+        except CommandFailed as e:
+            # SshTarget runs a command again when its session died without output
+            # (dropbear, around stop_machine()); the first run may have done it.
+            if not (e.result.retried and done_already in e.result.stderr):
+                raise
+
     def enable(self, cell=None):
         self.load_module()
-        self.hvctl(f"enable {cell or self.board.project_file(SYSTEM_CELL)}")
+        self._change(f"enable {cell or self.board.project_file(SYSTEM_CELL)}",
+                     "hypervisor already enabled")
         assert self.enabled()
 
     def disable(self):
-        self.hvctl("disable")
+        self._change("disable", "not enabled")
         assert not self.enabled()
 
     def ensure_disabled(self):

@@ -11,6 +11,9 @@ class Result:
     returncode: int
     stdout: str
     stderr: str
+    # The first session died without output and this is the second try: the first
+    # may still have run the command.
+    retried: bool = False
 
 
 class SshTarget:
@@ -49,7 +52,7 @@ class SshTarget:
             raise BoardUnreachable(
                 f"board {self.name}: command did not finish within {timeout} s: {cmd}\n"
                 f"partial output: {e.stdout!r}") from None
-        r = Result(p.returncode, p.stdout, p.stderr)
+        r = Result(p.returncode, p.stdout, p.stderr, retried=_retried)
         # "Aiee, segfault!" is dropbear's crash handler: the server side of the
         # session died. Seen rarely on a loaded host around stop_machine() (CPU
         # hotplug, enable, disable), with and without the hypervisor.
