@@ -4,6 +4,7 @@
 #   make run    boot the QEMU board with its serial console on this terminal
 #   make test   the whole pytest suite (host unit tests and board tests)
 #   make bench  benchmark figures
+#   make fuzz   the host fuzzers; make soak: long board runs of the fuzz inmate and cycles
 # Every output goes under build/.
 
 BUILD          ?= build
@@ -65,7 +66,7 @@ ALL_EXTRA      :=
 # fragment; they may add to ROOTFS_EXTRA and ALL_EXTRA.
 include $(wildcard configs/build.mk hypervisor/build.mk driver/build.mk tools/build.mk inmates/build.mk pytest/fuzz/build.mk)
 
-.PHONY: all deps check-deps kernel rootfs host run test test-host test-board bench fuzz clean distclean
+.PHONY: all deps check-deps kernel rootfs host run test test-host test-board soak bench fuzz clean distclean
 
 all: kernel rootfs $(DTB) host $(ALL_EXTRA)
 
@@ -171,6 +172,13 @@ test-host: host
 
 test-board: all
 	$(PYTEST) pytest/board
+
+# The long hardening runs: many fuzz-inmate seeds, 100 enable/disable and 200 two-cell
+# lifecycle cycles under root load (make test runs a few of each).
+SOAK_SEEDS ?= 1-200
+soak: all
+	BH_FUZZ_SEEDS=$(SOAK_SEEDS) BH_SOAK_ENABLE_CYCLES=100 BH_SOAK_CELL_CYCLES=200 \
+		$(PYTEST) pytest/board/test_soak.py pytest/board/test_fuzz_inmate.py
 
 include tools/bench/bench.mk
 

@@ -16,6 +16,12 @@ _Static_assert(sizeof(struct trap_frame) == 16 * 8, "trap_entry.S saves 16 regis
 void trap_handle(struct trap_frame *frame);
 
 static irq_handler_t irq_handlers[IRQ_KINDS];
+static exception_handler_t exception_handler;
+
+void trap_set_exception_handler(exception_handler_t fn)
+{
+	__atomic_store_n(&exception_handler, fn, __ATOMIC_RELEASE);
+}
 
 void irq_set_handler(enum irq_kind kind, irq_handler_t fn)
 {
@@ -84,6 +90,12 @@ void trap_handle(struct trap_frame *frame)
 	if (cause & SCAUSE_INTERRUPT) {
 		handle_interrupt(cause & ~SCAUSE_INTERRUPT);
 		return;
+	}
+	{
+		exception_handler_t fn = __atomic_load_n(&exception_handler, __ATOMIC_ACQUIRE);
+
+		if (fn && fn(cause))
+			return;
 	}
 	printf("inmate: hart %lu: exception %lu (%s): sepc 0x%lx stval 0x%lx ra 0x%lx, hart "
 	       "stopped\n",

@@ -25,6 +25,14 @@ typedef void (*irq_handler_t)(unsigned long hart);
 /* Install fn for kind (NULL removes it). Do it before enabling the interrupt. */
 void irq_set_handler(enum irq_kind kind, irq_handler_t fn);
 
+/*
+ * For inmates that cause exceptions on purpose (the fuzz inmate): fn gets
+ * scause and returns true when it has dealt with the exception (moved sepc
+ * on); false, or no fn, reports it and stops the hart as usual.
+ */
+typedef bool (*exception_handler_t)(unsigned long cause);
+void trap_set_exception_handler(exception_handler_t fn);
+
 /* sstatus.SIE: whether this hart takes interrupts at all. */
 static inline void irq_global_enable(void)
 {

@@ -46,7 +46,8 @@ class SshTarget:
         """Run a shell command on the board; raise CommandFailed on non-zero exit if check."""
         try:
             p = subprocess.run(self._base_args(connect_timeout) + ["--", cmd],
-                               input=input, capture_output=True, text=True, timeout=timeout,
+                               input=input, capture_output=True, text=True, errors="replace",
+                               timeout=timeout,
                                stdin=None if input is not None else subprocess.DEVNULL)
         except subprocess.TimeoutExpired as e:
             raise BoardUnreachable(

@@ -48,6 +48,7 @@ CELLS = {
     "smp-demo": ([2, 3], 0xBD100000, [], []),
     "attack": ([3], 0xBD200000, [], []),
     "hostile": ([2, 3], 0xBD300000, [], []),
+    "fuzz": ([2, 3], 0xBD400000, [], []),
 }
 DEMOS = list(CELLS)
 
@@ -68,6 +69,8 @@ OUTPUT_FORMATS = {
                 "hostile: hart %lu filled\n", "hostile: leak done\n",
                 "hostile: hart_start at 0x%lx (%s) -> error %ld, hart %lu %s\n",
                 "hostile: hsm-addr done\n"],
+    "fuzz": ["fuzz: hart %lu: seed %lu, %lu actions\n",
+             "fuzz: hart %lu done: %lu actions, %lu SBI calls, %lu exceptions skipped\n"],
 }
 
 # csrrci x0, sstatus (0x100), 2 (SIE): the entry code's first instruction, encoded from
