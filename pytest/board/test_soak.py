@@ -97,18 +97,10 @@ def test_cell_cycles_two_at_once_under_root_load(board, cells, root_workload):
     gone = " && ".join(f"{hvctl} cell destroy {n}" for n in configs)
     # One round first, so what grows once (the root's G-stage splits) has grown.
     assert run_on_board(board, f"{both} && {gone} && echo warm", 120).endswith("warm")
-    used, before = hv.mem_used(), meminfo(board)
-    script = (f"for i in $(seq 1 {CELL_CYCLES}); do {both} && "
-              f"test \"$(cat /sys/devices/system/cpu/online)\" = 0-1 && {gone} && "
-              f"test \"$(cat /sys/devices/system/cpu/online)\" = 0-3 && echo cycle $i ok || "
-              f"{{ echo cycle $i failed; cat /sys/devices/system/cpu/online; "
-              f"{hvctl} cell list; dmesg | tail -20; break; }}; done 2>&1")
-    out = run_on_board(board, script, 60 + 10 * CELL_CYCLES)
-    assert out.splitlines() == [f"cycle {i} ok" for i in range(1, CELL_CYCLES + 1)], out
-    after = meminfo(board)
-    assert hv.mem_used() == used
-    assert after["SUnreclaim"] - before["SUnreclaim"] < 256, (before, after)
-    assert before["MemFree"] - after["MemFree"] < 4096, (before, after)
+    cycles_leave_no_trace(board, hv, CELL_CYCLES,
+                          f"{both} && test \"$(cat /sys/devices/system/cpu/online)\" = 0-1 && "
+                          f"{gone} && test \"$(cat /sys/devices/system/cpu/online)\" = 0-3",
+                          f"cat /sys/devices/system/cpu/online; {hvctl} cell list; dmesg | tail -20")
 
 
 def test_enable_disable_cycles_under_root_load(board, cells, root_workload):
@@ -117,12 +109,20 @@ def test_enable_disable_cycles_under_root_load(board, cells, root_workload):
     system = board.project_file("/etc/bulkhead/system.cell")
     hv.disable()
     hv.enable()
+    cycles_leave_no_trace(board, hv, ENABLE_CYCLES,
+                          f"{hvctl} disable && {hvctl} enable {system} >/dev/null && "
+                          f"test \"$(cat /sys/devices/system/cpu/online)\" = 0-3",
+                          "dmesg | tail -20")
+
+
+def cycles_leave_no_trace(board, hv, n, body, on_failure):
+    """n rounds of the shell command body on the board, each checked; afterwards hypervisor
+    memory use and the root's kernel memory are what they were before."""
     used, before = hv.mem_used(), meminfo(board)
-    script = (f"for i in $(seq 1 {ENABLE_CYCLES}); do {hvctl} disable && {hvctl} enable "
-              f"{system} >/dev/null && test \"$(cat /sys/devices/system/cpu/online)\" = 0-3 && "
-              f"echo cycle $i ok || {{ echo cycle $i failed; break; }}; done")
-    out = run_on_board(board, script, 60 + 10 * ENABLE_CYCLES)
-    assert out.splitlines() == [f"cycle {i} ok" for i in range(1, ENABLE_CYCLES + 1)], out
+    script = (f"for i in $(seq 1 {n}); do {body} && echo cycle $i ok || "
+              f"{{ echo cycle $i failed; {on_failure}; break; }}; done 2>&1")
+    out = run_on_board(board, script, 60 + 10 * n)
+    assert out.splitlines() == [f"cycle {i} ok" for i in range(1, n + 1)], out
     after = meminfo(board)
     assert hv.mem_used() == used
     assert after["SUnreclaim"] - before["SUnreclaim"] < 256, (before, after)
