@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from boardlib.hv import meminfo
+from boardlib.hv import ONLINE_HARTS_SH, meminfo
 from boardlib.ssh import SshTarget
 from paths import BUILD
 
@@ -98,7 +98,7 @@ def test_cell_cycles_two_at_once_under_root_load(board, cells, root_workload):
     # One round first, so what grows once (the root's G-stage splits) has grown.
     assert run_on_board(board, f"{both} && {gone} && echo warm", 120).endswith("warm")
     cycles_leave_no_trace(board, hv, CELL_CYCLES,
-                          f"{both} && test \"$(cat /sys/devices/system/cpu/online)\" = 0-1 && "
+                          f"{both} && test \"$({ONLINE_HARTS_SH})\" = '0 1' && "
                           f"{gone} && test \"$(cat /sys/devices/system/cpu/online)\" = 0-3",
                           f"cat /sys/devices/system/cpu/online; {hvctl} cell list; dmesg | tail -20")
 

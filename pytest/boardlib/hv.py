@@ -72,6 +72,15 @@ class Hypervisor:
         return stats
 
 
+# The hart ids of the root's online CPUs, e.g. "0 1 2". Linux numbers CPUs from its boot hart,
+# which OpenSBI picks by lottery, so CPU n need not be hart n: compare harts, not CPUs.
+ONLINE_HARTS_SH = "grep '^hart' /proc/cpuinfo | awk '{print $3}' | sort -n | xargs"
+
+
+def online_harts(board):
+    return board.sh(ONLINE_HARTS_SH)
+
+
 def interrupts(board, action):
     """[count per CPU] of the /proc/interrupts line whose last column is `action`."""
     lines = board.read("/proc/interrupts").splitlines()
