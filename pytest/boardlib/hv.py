@@ -74,7 +74,9 @@ class Hypervisor:
 
 # The hart ids of the root's online CPUs, e.g. "0 1 2". Linux numbers CPUs from its boot hart,
 # which OpenSBI picks by lottery, so CPU n need not be hart n: compare harts, not CPUs.
-ONLINE_HARTS_SH = "grep '^hart' /proc/cpuinfo | awk '{print $3}' | sort -n | xargs"
+# Only the "hart : N" lines: 6.12 also has "hart isa : ...".
+ONLINE_HARTS_SH = ("sed -n 's/^hart[[:space:]]*:[[:space:]]*\\([0-9][0-9]*\\)$/\\1/p' /proc/cpuinfo"
+                   " | sort -n | xargs")
 
 
 def online_harts(board):
