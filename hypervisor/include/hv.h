@@ -10,6 +10,8 @@
 #include <bulkhead/hypercall.h>
 
 #include "console_ring.h"
+#include "irqchip.h"
+#include "irq_lines.h"
 #include "gstage.h"
 #include "pool.h"
 #include "spinlock.h"
@@ -36,29 +38,7 @@ enum hart_state {
 #define HART_REGS_OFFSET	0
 #define HART_STACK_TOP_OFFSET	256
 
-#define HV_MAX_CELLS 16 /* the root is cell 0; VMID = id + 1 */
-
-struct cell {
-	char name[BH_CELL_NAME_LEN];
-	unsigned int id;
-	uint64_t cpu_set;
-	unsigned int vmid;
-	uint64_t hgatp;
-	struct gstage_table gstage;
-	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
-	struct vplic *vplic;
-	const struct bh_cell_desc *desc;
-	/* Non-root cells only. */
-	volatile uint32_t state;	/* enum bh_cell_state */
-	/* Set under lock before any hart is told to stop; HSM starts are refused from then on. */
-	bool stopping;
-	char reason[128];
-	bool loadable_in_root;		/* its LOADABLE regions are mapped in the root */
-	uint64_t desc_pages, desc_npages; /* hypervisor copy of the config */
-	uint64_t boot_info_page;
-	struct console_ring *console;
-	bool console_line_start;
-};
+#include "cell.h"
 
 struct hart {
 	uint64_t regs[32];	/* the guest's x0..x31, saved at every exit */
@@ -98,8 +78,6 @@ struct hypervisor {
 	/* Where the hypervisor claimed each line, to complete it there. */
 	uint16_t claimed_context[BH_MAX_IRQS];
 	spinlock_t plic_lock;	/* read-modify-write of physical enable words */
-	spinlock_t line_owner_lock;	/* line_owner; see plic_set_line_owner() */
-	struct cell *line_owner[BH_MAX_IRQS];
 	spinlock_t console_lock;
 	struct console_ring console;
 	bool decode_by_fetch;		/* BH_OPT_DECODE_BY_FETCH */
@@ -125,19 +103,11 @@ struct sbiret;
 void fw_send_ipi(uint64_t harts);
 void fw_putchar(char c);
 
-/* plic.c */
-void plic_init_root(struct cell *root);
-void plic_restore_root(struct cell *root);
-void plic_handle_irq(struct hart *h);
-void plic_mirror_line(struct cell *cell, unsigned int source);
-void plic_complete(unsigned int source);
-void plic_set_line_owner(unsigned int source, struct cell *owner);
-
 /* irqchip glue: hooks of the cells' vPLICs */
 extern const struct vplic_hooks hv_vplic_hooks;
 void hart_update_vseip(struct hart *h);
 
-/* mailbox.c */
+/* irqchip.c: the hart mailbox */
 void hart_post(struct hart *target, uint32_t msg);
 void hart_handle_mailbox(struct hart *h);
 
@@ -151,7 +121,6 @@ void hypercall(struct hart *h);
 int cell_init_root(struct cell *root, const struct bh_system_config *sys);
 int cell_build(struct cell *cell);
 void cell_destroy(struct cell *cell);
-bool cell_gpa_is_ram(const struct cell *cell, uint64_t gpa, uint64_t len);
 unsigned int gstage_flags(uint64_t mem_flags);
 
 /* cells.c: non-root cells, driven by the root's hypercalls */

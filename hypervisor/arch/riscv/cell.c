@@ -133,7 +133,7 @@ int cell_init_root(struct cell *root, const struct bh_system_config *sys)
 	if (ret)
 		return ret;
 	hv.cells[0] = root;
-	plic_init_root(root);
+	irqchip->take_over(root);
 	return 0;
 }
 
@@ -151,11 +151,4 @@ void cell_destroy(struct cell *cell)
 		pool_free(&hv.pool, root, GSTAGE_ROOT_SIZE / HV_PAGE_SIZE);
 		cell->gstage.root = NULL;
 	}
-}
-
-bool cell_gpa_is_ram(const struct cell *cell, uint64_t gpa, uint64_t len)
-{
-	const struct bh_mem_region *r = bh_config_region_by_guest(cell->desc, gpa, len);
-
-	return r && !(r->flags & BH_MEM_IO) && (r->flags & BH_MEM_READ);
 }

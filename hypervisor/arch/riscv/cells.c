@@ -205,7 +205,7 @@ static long check_harts_and_lines(const struct bh_cell_desc *d)
 		return SBI_ERR_DENIED;
 	}
 	for (unsigned int line = 1; line < hv.plic_sources; line++)
-		if (bh_config_irq_owned(d, line) && hv.line_owner[line] != &hv.root) {
+		if (bh_config_irq_owned(d, line) && irq_line_owner(line) != &hv.root) {
 			hv_printk("bulkhead: cell '%s': PLIC line %u is not the root's\n", d->name,
 				  line);
 			return SBI_ERR_DENIED;
@@ -349,23 +349,9 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 				memset((void *)(uintptr_t)r[i].phys_start, 0, r[i].size);
 		cell->loadable_in_root = true;
 	}
-	for (unsigned int line = 1; line < hv.plic_sources; line++) {
-		if (!bh_config_irq_owned(cell->desc, line))
-			continue;
-		/*
-		 * The cell has the line before the owner changes, and the root lets
-		 * go after: an interrupt claimed meanwhile always finds an owner.
-		 */
-		spin_lock(&cell->lock);
-		vplic_acquire_line(cell->vplic, line, true);
-		/* Routed as the new owner has it (nowhere yet), not as the root had it. */
-		plic_mirror_line(cell, line);
-		spin_unlock(&cell->lock);
-		plic_set_line_owner(line, cell);
-		spin_lock(&hv.root.lock);
-		vplic_release_line(hv.root.vplic, line);
-		spin_unlock(&hv.root.lock);
-	}
+	for (unsigned int line = 1; line < hv.plic_sources; line++)
+		if (bh_config_irq_owned(cell->desc, line))
+			irq_line_transfer(line, cell);
 	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
 		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
 			continue;
@@ -481,14 +467,9 @@ static long stop_harts(struct cell *cell)
 /* Lines keep their owner; whatever the guest left pending or claimed is dropped. */
 static void reset_lines(struct cell *cell)
 {
-	spin_lock(&cell->lock);
-	for (unsigned int line = 1; line < hv.plic_sources; line++) {
-		if (hv.line_owner[line] != cell)
-			continue;
-		vplic_release_line(cell->vplic, line);
-		vplic_acquire_line(cell->vplic, line, true);
-	}
-	spin_unlock(&cell->lock);
+	for (unsigned int line = 1; line < hv.plic_sources; line++)
+		if (irq_line_owner(line) == cell)
+			irq_line_drop_state(line);
 }
 
 long cell_shutdown(uint64_t id)
@@ -520,18 +501,9 @@ long cell_destroy_by_id(uint64_t id)
 	if (stop_harts(cell))
 		return SBI_ERR_FAILED;
 	spin_lock(&hv.lock);
-	for (unsigned int line = 1; line < hv.plic_sources; line++) {
-		if (hv.line_owner[line] != cell)
-			continue;
-		spin_lock(&hv.root.lock);
-		vplic_acquire_line(hv.root.vplic, line, true);
-		plic_mirror_line(&hv.root, line);
-		spin_unlock(&hv.root.lock);
-		plic_set_line_owner(line, &hv.root);
-		spin_lock(&cell->lock);
-		vplic_release_line(cell->vplic, line);
-		spin_unlock(&cell->lock);
-	}
+	for (unsigned int line = 1; line < hv.plic_sources; line++)
+		if (irq_line_owner(line) == cell)
+			irq_line_transfer(line, &hv.root);
 	r = bh_config_cell_regions(cell->desc);
 	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
 		if (!(r[i].flags & BH_MEM_LOADABLE) || !cell->loadable_in_root)

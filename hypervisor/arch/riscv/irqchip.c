@@ -67,12 +67,12 @@ static void vplic_signal(void *opaque, unsigned int context, bool asserted)
 static void vplic_hw_complete(void *opaque, unsigned int source)
 {
 	(void)opaque;
-	plic_complete(source);
+	irqchip->complete(source);
 }
 
 static void vplic_line_changed(void *opaque, unsigned int source)
 {
-	plic_mirror_line(opaque, source);
+	irqchip->route_line(opaque, source);
 }
 
 const struct vplic_hooks hv_vplic_hooks = {

@@ -29,7 +29,7 @@ void hart_leave(struct hart *h, uint64_t landing)
 	last = hv.harts_active == 0;
 	spin_unlock(&hv.lock);
 	if (last) {
-		plic_restore_root(&hv.root);
+		irqchip->give_back(&hv.root);
 		cell_destroy(&hv.root);
 		hv_printk("bulkhead: hypervisor disabled\n");
 	}

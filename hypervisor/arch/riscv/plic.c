@@ -6,6 +6,8 @@
  */
 #include "arch/riscv/csr.h"
 #include "hv.h"
+#include "irq_lines.h"
+#include "irqchip.h"
 
 #define PLIC_PRIORITY(s)   (hv.plic_base + 4UL * (s))
 #define PLIC_ENABLE(c, w)  (hv.plic_base + 0x2000UL + 0x80UL * (c) + 4UL * (w))
@@ -29,7 +31,7 @@ static bool context_of_cell(const struct cell *cell, unsigned int ctx)
 	return hart >= 0 && bh_config_cpu_set_has(cell->cpu_set, (unsigned int)hart);
 }
 
-void plic_mirror_line(struct cell *cell, unsigned int source)
+static void plic_route_line(struct cell *cell, unsigned int source)
 {
 	uint64_t enabled[VPLIC_CONTEXT_WORDS];
 
@@ -61,7 +63,7 @@ void plic_mirror_line(struct cell *cell, unsigned int source)
  * vPLIC with the priority and enables it has now. Acquiring a line re-mirrors
  * it, so its physical state is read first.
  */
-void plic_init_root(struct cell *root)
+static void plic_take_over(struct cell *root)
 {
 	for (unsigned int s = 1; s < hv.plic_sources; s++) {
 		uint64_t enabled[VPLIC_CONTEXT_WORDS] = { 0 };
@@ -75,8 +77,7 @@ void plic_init_root(struct cell *root)
 			    (mmio_read32(PLIC_ENABLE(ctx, s / 32)) & bit))
 				enabled[ctx / 64] |= 1ULL << (ctx % 64);
 
-		vplic_acquire_line(root->vplic, s, true);
-		plic_set_line_owner(s, root);
+		irq_line_transfer(s, root);
 		vplic_write_priority(root->vplic, s, priority, NULL);
 		for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
 			if ((enabled[ctx / 64] >> (ctx % 64)) & 1)
@@ -93,7 +94,7 @@ void plic_init_root(struct cell *root)
 }
 
 /* Disable: Linux gets the PLIC back as its vPLIC had it. */
-void plic_restore_root(struct cell *root)
+static void plic_give_back(struct cell *root)
 {
 	spin_lock(&root->lock);
 	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
@@ -101,40 +102,9 @@ void plic_restore_root(struct cell *root)
 			mmio_write32(PLIC_THRESHOLD(ctx), root->vplic->threshold[ctx]);
 	spin_unlock(&root->lock);
 	/* Lines the guest had not completed are completed physically (hw_complete). */
-	for (unsigned int s = 1; s < hv.plic_sources; s++) {
-		if (hv.line_owner[s] != root)
-			continue;
-		spin_lock(&root->lock);
-		vplic_release_line(root->vplic, s);
-		spin_unlock(&root->lock);
-		plic_set_line_owner(s, NULL);
-	}
-}
-
-/*
- * Owners change under line_owner_lock, and the interrupt path takes the
- * owner's lock before it lets go of it: a cell being destroyed is never
- * locked after its lines went back (it may be freed right after).
- */
-void plic_set_line_owner(unsigned int source, struct cell *owner)
-{
-	spin_lock(&hv.line_owner_lock);
-	hv.line_owner[source] = owner;
-	spin_unlock(&hv.line_owner_lock);
-}
-
-static struct cell *lock_line_owner(unsigned int source)
-{
-	struct cell *owner;
-
-	if (source >= BH_MAX_IRQS)
-		return NULL;
-	spin_lock(&hv.line_owner_lock);
-	owner = hv.line_owner[source];
-	if (owner)
-		spin_lock(&owner->lock);
-	spin_unlock(&hv.line_owner_lock);
-	return owner;
+	for (unsigned int s = 1; s < hv.plic_sources; s++)
+		if (irq_line_owner(s) == root)
+			irq_line_transfer(s, NULL);
 }
 
 /*
@@ -143,7 +113,7 @@ static struct cell *lock_line_owner(unsigned int source)
  * line since it was claimed: enable it around the complete, as Linux's own
  * PLIC driver does, or the line would stay claimed for good.
  */
-void plic_complete(unsigned int source)
+static void plic_complete(unsigned int source)
 {
 	unsigned int ctx = hv.claimed_context[source];
 	uint64_t addr = PLIC_ENABLE(ctx, source / 32);
@@ -160,12 +130,12 @@ void plic_complete(unsigned int source)
 }
 
 /* A PLIC interrupt at HS: claim it here, hand it to its owner's vPLIC. */
-void plic_handle_irq(struct hart *h)
+static void plic_handle_irq(struct hart *h)
 {
 	uint32_t source;
 
 	while ((source = mmio_read32(PLIC_CLAIM(h->plic_context))) != 0) {
-		struct cell *owner = lock_line_owner(source);
+		struct cell *owner = irq_line_lock_owner(source);
 
 		if (!owner) {
 			/* Nobody's line: keep it from firing again. */
@@ -181,3 +151,13 @@ void plic_handle_irq(struct hart *h)
 		spin_unlock(&owner->lock);
 	}
 }
+
+static const struct irqchip_ops plic_ops = {
+	.take_over = plic_take_over,
+	.give_back = plic_give_back,
+	.handle_irq = plic_handle_irq,
+	.complete = plic_complete,
+	.route_line = plic_route_line,
+};
+
+const struct irqchip_ops *irqchip = &plic_ops;
