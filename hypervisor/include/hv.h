@@ -10,6 +10,7 @@
 #include <bulkhead/hypercall.h>
 
 #include "console_ring.h"
+#include "control.h"
 #include "irqchip.h"
 #include "irq_lines.h"
 #include "gstage.h"
@@ -116,27 +117,6 @@ struct hart *hv_trap(struct hart *h);
 void mmio_guest_page_fault(struct hart *h, unsigned long cause);
 void inject_exception(struct hart *h, unsigned long cause, unsigned long tval);
 void hypercall(struct hart *h);
-
-/* cell.c */
-int cell_init_root(struct cell *root, const struct bh_system_config *sys);
-int cell_build(struct cell *cell);
-void cell_destroy(struct cell *cell);
-unsigned int gstage_flags(uint64_t mem_flags);
-
-/* cells.c: non-root cells, driven by the root's hypercalls */
-long cell_create(uint64_t gpa, uint64_t size, uint64_t *id);
-long cell_start(uint64_t id);
-long cell_shutdown(uint64_t id);
-long cell_destroy_by_id(uint64_t id);
-long cell_status(uint64_t id, uint64_t gpa);
-long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos);
-void cell_fail(struct hart *h, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-void cell_begin_stop(struct cell *cell, const struct hart *self);
-void cell_console_write(struct cell *cell, const char *s, unsigned long len);
-void *root_buffer(uint64_t gpa, uint64_t len, bool write);
-bool root_still_owns(uint64_t phys, uint64_t len);
-long console_read_to_root(struct console_ring *ring, spinlock_t *lock, uint64_t gpa,
-			  uint64_t size, uint64_t pos);
 
 /* entry/exit and fences (asm) */
 void hfence_gvma_all(void);

@@ -7,24 +7,6 @@
 #include "lib.h"
 #include "sbi.h"
 
-/*
- * A buffer the root gave us: it must lie in RAM the root still has (writable
- * if we write to it), never in what a cell took from it.
- */
-void *root_buffer(uint64_t gpa, uint64_t len, bool write)
-{
-	const struct bh_mem_region *r = bh_config_region_by_guest(hv.root.desc, gpa, len);
-	uint64_t phys;
-
-	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ) ||
-	    (write && !(r->flags & BH_MEM_WRITE)))
-		return NULL;
-	phys = gpa - r->virt_start + r->phys_start;
-	if (!root_still_owns(phys, len))
-		return NULL;
-	return (void *)(uintptr_t)phys;
-}
-
 static long get_info(uint64_t gpa)
 {
 	struct bh_hv_info *info = root_buffer(gpa, sizeof(*info), true);
@@ -53,24 +35,6 @@ static long get_cpu_stats(uint64_t hart, uint64_t gpa)
 		return SBI_ERR_INVALID_ADDRESS;
 	/* Another hart may be counting meanwhile: a torn read is only off by one. */
 	memcpy(stats, &hv.harts[hart].stats, sizeof(*stats));
-	return SBI_SUCCESS;
-}
-
-/* A chunk of a console ring (the hypervisor's or a cell's) into a root buffer. */
-long console_read_to_root(struct console_ring *ring, spinlock_t *lock, uint64_t gpa,
-			  uint64_t size, uint64_t pos)
-{
-	struct bh_console_chunk *chunk = root_buffer(gpa, size, true);
-
-	if (size < sizeof(*chunk))
-		return SBI_ERR_INVALID_PARAM;
-	if (!chunk)
-		return SBI_ERR_INVALID_ADDRESS;
-	spin_lock(lock);
-	chunk->length = console_ring_read(ring, pos, (char *)(chunk + 1), size - sizeof(*chunk),
-					  &chunk->start);
-	chunk->head = ring->head;
-	spin_unlock(lock);
 	return SBI_SUCCESS;
 }
 

@@ -49,10 +49,7 @@ void guest_sbi_call(struct hart *h)
 		hart_park(h);
 	case SBI_ACTION_RESET:
 		/* Only non-root cells get here: the cell shuts itself down. */
-		hv_printk("bulkhead: cell '%s' shut itself down\n", h->cell->name);
-		h->cell->state = BH_CELL_SHUT_DOWN;
-		cell_begin_stop(h->cell, h);
-		hart_park(h);
+		cell_shut_itself_down(h);
 	case SBI_ACTION_RESUME:
 		break;
 	}

@@ -5,7 +5,10 @@
  */
 #include <stdint.h>
 
+#include <bulkhead/config_check.h>
+
 #include "cell.h"
+#include "irq_lines.h"
 #include "irqchip.h"
 
 #define FAKE_LOG_MAX 256
@@ -36,7 +39,24 @@ static void fake_complete(unsigned int line)
 	record('c', line, 0);
 }
 
+/* Enable: the root takes the lines its config gives it, as the PLIC's take-over does. */
+static void fake_take_over(struct cell *root)
+{
+	for (unsigned int line = 1; line < BH_MAX_IRQS; line++)
+		if (bh_config_irq_owned(root->desc, line))
+			irq_line_transfer(line, root);
+}
+
+static void fake_give_back(struct cell *root)
+{
+	for (unsigned int line = 1; line < BH_MAX_IRQS; line++)
+		if (irq_line_owner(line) == root)
+			irq_line_transfer(line, NULL);
+}
+
 static const struct irqchip_ops fake_ops = {
+	.take_over = fake_take_over,
+	.give_back = fake_give_back,
 	.route_line = fake_route_line,
 	.complete = fake_complete,
 };

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Cells: their G-stage page table and their vPLIC. */
+/*
+ * What a cell is made of in the hypervisor: its G-stage page table, built
+ * from its config, and its vPLIC. core/control.c decides when.
+ */
 #include <bulkhead/config_check.h>
 
-#include "arch/riscv/csr.h"
+#include "control.h"
 #include "hv.h"
 #include "lib.h"
 
@@ -24,7 +27,7 @@ static void gstage_free_page(void *opaque, void *virt)
 	pool_free(&hv.pool, (uint64_t)(uintptr_t)virt, 1);
 }
 
-/* The hypervisor runs with translation off: physical is virtual. */
+/* Pool pages are the hypervisor's own: their address is their pointer. */
 static void *gstage_phys_to_virt(void *opaque, uint64_t phys)
 {
 	(void)opaque;
@@ -97,7 +100,8 @@ static int cell_init_vplic(struct cell *cell)
 			num_contexts = ctx + 1;
 	}
 	cell->vplic = (struct vplic *)(uintptr_t)page;
-	if (vplic_init(cell->vplic, hv.plic_sources, num_contexts, mask, &hv_vplic_hooks, cell)) {
+	if (vplic_init(cell->vplic, hv.config->platform.plic_num_sources, num_contexts, mask,
+		       &hv_vplic_hooks, cell)) {
 		pool_free(&hv.pool, page, vplic_pages());
 		cell->vplic = NULL;
 		return -EINVAL;

@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Non-root cells: created, started, shut down and destroyed by the root's
- * hypercalls. A cell takes harts the root has stopped, memory and PLIC lines
- * the root owns; destroy gives all of it back. Every check is made before
- * anything changes, so a refused request leaves the machine as it was.
+ * Cell management: the root's requests to create, start, shut down and
+ * destroy cells, and every move of harts, memory and interrupt lines between
+ * the root and a cell.
+ *
+ * Each request runs through management_prologue(), under control_lock, so
+ * requests from several root harts never interleave. Every check is made
+ * before anything changes: a refused request leaves the hypervisor as it was.
+ * A cell's state changes only in set_state(). What needs the machine (telling
+ * harts to park or start, fences, reaching memory) goes through the arch_*
+ * hooks of control.h.
  */
+#include <stdarg.h>
+
 #include <bulkhead/bootinfo.h>
 #include <bulkhead/config_check.h>
 
-#include "arch/riscv/csr.h"
+#include "control.h"
 #include "hv.h"
 #include "lib.h"
 #include "sbi.h"
 
 #define CELL_CONFIG_MAX 0x10000UL
-#define ENOMEM 12
+#define ENOMEM		12
+
+/* Serialises management requests; taken before hv.lock and any cell's lock. */
+static spinlock_t control_lock;
 
 static unsigned long pages_for(uint64_t bytes)
 {
@@ -26,28 +37,38 @@ static struct cell *cell_by_id(uint64_t id)
 	return id > 0 && id < HV_MAX_CELLS ? hv.cells[id] : NULL;
 }
 
-/* The root region a physical range of a cell comes from (the root is identity-mapped). */
-static const struct bh_mem_region *root_region_of(uint64_t phys, uint64_t size)
+static void set_state(struct cell *cell, enum bh_cell_state state)
 {
-	return bh_config_region_by_phys(hv.root.desc, phys, size);
+	__atomic_store_n(&cell->state, state, __ATOMIC_RELEASE);
 }
+
+/*
+ * The start of every request on an existing cell: one request at a time, the
+ * cell looked up under the lock. On success the caller holds control_lock
+ * and releases it with management_epilogue().
+ */
+static long management_prologue(uint64_t id, struct cell **cell)
+{
+	spin_lock(&control_lock);
+	*cell = cell_by_id(id);
+	if (!*cell) {
+		spin_unlock(&control_lock);
+		return SBI_ERR_INVALID_PARAM;
+	}
+	return SBI_SUCCESS;
+}
+
+static long management_epilogue(long ret)
+{
+	spin_unlock(&control_lock);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- memory */
 
 static bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
 	return bh_config_ranges_overlap(a, as, b, bs);
-}
-
-/*
- * Make every root hart drop G-stage translations the root may have cached:
- * after an unmap (stale valid entries), and after a map too, since a hart
- * without Svvptc may have cached the invalid entry and would fault on it.
- */
-static void fence_root(void)
-{
-	sbi_arch_firmware_call(SBI_EXT_RFENCE, 3 /* remote_hfence_gvma_vmid */, hv.root.cpu_set, 0,
-			       0, 0, hv.root.vmid, 0);
-	hfence_gvma_all();
-	gstage_fence_done(&hv.root.gstage);
 }
 
 /*
@@ -75,6 +96,40 @@ bool root_still_owns(uint64_t phys, uint64_t len)
 	}
 	spin_unlock(&hv.lock);
 	return owns;
+}
+
+/*
+ * A buffer the root gave us: it must lie in RAM the root still has (writable
+ * if we write to it), never in what a cell took from it.
+ */
+void *root_buffer(uint64_t gpa, uint64_t len, bool write)
+{
+	const struct bh_mem_region *r = bh_config_region_by_guest(hv.root.desc, gpa, len);
+	uint64_t phys;
+
+	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ) ||
+	    (write && !(r->flags & BH_MEM_WRITE)))
+		return NULL;
+	phys = gpa - r->virt_start + r->phys_start;
+	if (!root_still_owns(phys, len))
+		return NULL;
+	return arch_phys_to_virt(phys, len);
+}
+
+/* The root region a physical range of a cell comes from (the root is identity-mapped). */
+static const struct bh_mem_region *root_region_of(uint64_t phys, uint64_t size)
+{
+	return bh_config_region_by_phys(hv.root.desc, phys, size);
+}
+
+/*
+ * After an unmap (stale valid entries), and after a map too, since a hart
+ * without Svvptc may have cached the invalid entry and would fault on it.
+ */
+static void flush_root(void)
+{
+	arch_flush_root();
+	gstage_fence_done(&hv.root.gstage);
 }
 
 static int unmap_from_root(const struct cell *cell, const struct bh_mem_region *r)
@@ -123,28 +178,80 @@ static int take_from_root(const struct cell *cell, uint64_t flags, uint64_t valu
 		while (i-- > 0)
 			if ((r[i].flags & flags) == value)
 				map_back_to_root(cell, &r[i]);
-	fence_root();
+	flush_root();
 	return ret;
 }
 
-static int move_loadable(struct cell *cell, bool to_root)
+/* Give back the regions that match, if the root lacks them. */
+static void give_to_root(struct cell *cell, uint64_t flags, uint64_t value)
 {
 	const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
 
+	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
+		if ((r[i].flags & flags) == value)
+			map_back_to_root(cell, &r[i]);
+	flush_root();
+}
+
+/* The loadable regions: the root's while the cell is not running, the cell's while it is. */
+static int move_loadable(struct cell *cell, bool to_root)
+{
 	if (cell->loadable_in_root == to_root)
 		return 0;
 	if (!to_root) {
 		if (take_from_root(cell, BH_MEM_LOADABLE, BH_MEM_LOADABLE))
 			return -1;
 	} else {
-		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
-			if (r[i].flags & BH_MEM_LOADABLE)
-				map_back_to_root(cell, &r[i]);
-		fence_root();
+		give_to_root(cell, BH_MEM_LOADABLE, BH_MEM_LOADABLE);
 	}
+	spin_lock(&hv.lock);
 	cell->loadable_in_root = to_root;
+	spin_unlock(&hv.lock);
 	return 0;
 }
+
+/* A cell starts with clean RAM: nothing of a previous owner leaks. */
+static void clear_cell_ram(const struct cell *cell)
+{
+	const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
+
+	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++) {
+		void *ram;
+
+		if (r[i].flags & BH_MEM_IO)
+			continue;
+		ram = arch_phys_to_virt(r[i].phys_start, r[i].size);
+		if (ram)
+			memset(ram, 0, r[i].size);
+	}
+}
+
+/* ---------------------------------------------------------------- harts and lines */
+
+/* Harts go with their cell; a hart's exit counters start again with a new owner. */
+static void move_harts(uint64_t cpu_set, struct cell *to)
+{
+	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
+		if (!bh_config_cpu_set_has(cpu_set, hart))
+			continue;
+		hv.harts[hart].cell = to;
+		memset(&hv.harts[hart].stats, 0, sizeof(hv.harts[hart].stats));
+	}
+	if (to == &hv.root)
+		hv.root.cpu_set |= cpu_set;
+	else
+		hv.root.cpu_set &= ~cpu_set;
+}
+
+/* The lines of @cell's config that @from owns go to @to. */
+static void move_lines(const struct cell *cell, struct cell *from, struct cell *to)
+{
+	for (unsigned int line = 1; line < hv.config->platform.plic_num_sources; line++)
+		if (bh_config_irq_owned(cell->desc, line) && irq_line_owner(line) == from)
+			irq_line_transfer(line, to);
+}
+
+/* ---------------------------------------------------------------- create */
 
 /* Refuse anything another cell already has; a message names it. */
 static long check_against_cells(const struct bh_cell_desc *d)
@@ -204,7 +311,7 @@ static long check_harts_and_lines(const struct bh_cell_desc *d)
 		hv_printk("bulkhead: cell '%s' would take the root's last hart\n", d->name);
 		return SBI_ERR_DENIED;
 	}
-	for (unsigned int line = 1; line < hv.plic_sources; line++)
+	for (unsigned int line = 1; line < hv.config->platform.plic_num_sources; line++)
 		if (bh_config_irq_owned(d, line) && irq_line_owner(line) != &hv.root) {
 			hv_printk("bulkhead: cell '%s': PLIC line %u is not the root's\n", d->name,
 				  line);
@@ -253,24 +360,14 @@ static void free_cell_memory(struct cell *cell)
 	pool_free(&hv.pool, (uint64_t)(uintptr_t)cell, pages_for(sizeof(*cell)));
 }
 
-long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
+/* A copy of the root's config in hypervisor memory, checked; NULL (and said) if refused. */
+static struct cell *copy_and_check_config(const void *src, uint64_t size, long *err_out)
 {
 	char err[BH_CONFIG_ERR_LEN];
-	const void *src = root_buffer(gpa, size, false);
 	struct cell *cell;
-	unsigned int id;
 	uint64_t copy;
-	int build, map;
-	long ret;
 
-	if (!src || size > CELL_CONFIG_MAX)
-		return SBI_ERR_INVALID_ADDRESS;
-	for (id = 1; id < HV_MAX_CELLS && hv.cells[id]; id++)
-		;
-	if (id == HV_MAX_CELLS) {
-		hv_printk("bulkhead: no room for another cell (%u at most)\n", HV_MAX_CELLS - 1);
-		return SBI_ERR_FAILED;
-	}
+	*err_out = SBI_ERR_FAILED;
 	cell = (void *)(uintptr_t)pool_alloc(&hv.pool, pages_for(sizeof(*cell)), 1);
 	copy = pool_alloc(&hv.pool, pages_for(size), 1);
 	if (!cell || !copy) {
@@ -278,7 +375,7 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 			pool_free(&hv.pool, copy, pages_for(size));
 		if (cell)
 			pool_free(&hv.pool, (uint64_t)(uintptr_t)cell, pages_for(sizeof(*cell)));
-		return SBI_ERR_FAILED;
+		return NULL;
 	}
 	/* Check the copy, not the root's buffer, which the root could change meanwhile. */
 	memcpy((void *)(uintptr_t)copy, src, size);
@@ -289,17 +386,16 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	    bh_config_check_cell_fits(hv.config, cell->desc, err, sizeof(err))) {
 		hv_printk("bulkhead: %s\n", err);
 		free_cell_memory(cell);
-		return SBI_ERR_INVALID_PARAM;
+		*err_out = SBI_ERR_INVALID_PARAM;
+		return NULL;
 	}
-	spin_lock(&hv.lock);
-	ret = check_against_cells(cell->desc);
-	if (!ret)
-		ret = check_harts_and_lines(cell->desc);
-	if (ret) {
-		spin_unlock(&hv.lock);
-		free_cell_memory(cell);
-		return ret;
-	}
+	return cell;
+}
+
+/* Its G-stage table, vPLIC, boot info page and console; nothing taken from the root yet. */
+static long build_cell(struct cell *cell, unsigned int id)
+{
+	int build, map;
 
 	cell->id = id;
 	cell->vmid = id + 1;
@@ -311,84 +407,103 @@ long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
 						      pages_for(sizeof(struct console_ring)), 1);
 	build = cell->boot_info_page && cell->console ? cell_build(cell) : -ENOMEM;
 	if (build) {
-		spin_unlock(&hv.lock);
 		/* cell_build() named what it could not map; running out is said here. */
 		if (build == -ENOMEM)
 			hv_printk("bulkhead: cell '%s': out of hypervisor memory (%lu of %lu pages "
 				  "used)\n", cell->desc->name, hv.pool.used, hv.pool.pages);
-		free_cell_memory(cell);
 		return build == -ENOMEM ? SBI_ERR_FAILED : SBI_ERR_INVALID_PARAM;
 	}
 	fill_boot_info(cell);
 	map = gstage_map(&cell->gstage, cell->desc->boot_arg, cell->boot_info_page, HV_PAGE_SIZE,
 			 GSTAGE_READ);
 	if (map) {
-		spin_unlock(&hv.lock);
 		hv_printk("bulkhead: cell '%s': boot info page at guest-physical 0x%lx: %s\n",
 			  cell->desc->name, (unsigned long)cell->desc->boot_arg,
 			  gstage_strerror(map));
 		cell_destroy(cell);
-		free_cell_memory(cell);
 		return map == GSTAGE_ERR_NOMEM ? SBI_ERR_FAILED : SBI_ERR_INVALID_PARAM;
 	}
+	return SBI_SUCCESS;
+}
 
+static long create_locked(uint64_t gpa, uint64_t size, uint64_t *id_out)
+{
+	const void *src = root_buffer(gpa, size, false);
+	struct cell *cell;
+	unsigned int id;
+	long ret;
+
+	if (!src || size > CELL_CONFIG_MAX)
+		return SBI_ERR_INVALID_ADDRESS;
+	for (id = 1; id < HV_MAX_CELLS && hv.cells[id]; id++)
+		;
+	if (id == HV_MAX_CELLS) {
+		hv_printk("bulkhead: no room for another cell (%u at most)\n", HV_MAX_CELLS - 1);
+		return SBI_ERR_FAILED;
+	}
+	cell = copy_and_check_config(src, size, &ret);
+	if (!cell)
+		return ret;
+	ret = check_against_cells(cell->desc);
+	if (!ret)
+		ret = check_harts_and_lines(cell->desc);
+	if (!ret)
+		ret = build_cell(cell, id);
+	if (ret) {
+		free_cell_memory(cell);
+		return ret;
+	}
 	/* The last step that can fail (splitting a huge leaf of the root's table needs pages). */
 	if (take_from_root(cell, BH_MEM_LOADABLE, 0)) {
-		spin_unlock(&hv.lock);
 		cell_destroy(cell);
 		free_cell_memory(cell);
 		return SBI_ERR_FAILED;
 	}
-	/* From here on nothing can fail: take memory, lines and harts from the root. */
-	{
-		const struct bh_mem_region *r = bh_config_cell_regions(cell->desc);
-
-		/* A cell starts with clean RAM: nothing of a previous cell leaks. */
-		for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
-			if (!(r[i].flags & BH_MEM_IO))
-				memset((void *)(uintptr_t)r[i].phys_start, 0, r[i].size);
-		cell->loadable_in_root = true;
-	}
-	for (unsigned int line = 1; line < hv.plic_sources; line++)
-		if (bh_config_irq_owned(cell->desc, line))
-			irq_line_transfer(line, cell);
-	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
-		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
-			continue;
-		hv.harts[hart].cell = cell;
-		memset(&hv.harts[hart].stats, 0, sizeof(hv.harts[hart].stats));
-	}
-	hv.root.cpu_set &= ~cell->cpu_set;
+	/* From here on nothing can fail. */
+	clear_cell_ram(cell);
+	spin_lock(&hv.lock);
+	cell->loadable_in_root = true;
 	hv.cells[id] = cell;
 	hv.num_cells++;
 	spin_unlock(&hv.lock);
+	move_lines(cell, &hv.root, cell);
+	move_harts(cell->cpu_set, cell);
 	hv_printk("bulkhead: cell '%s' created: id %u, harts 0x%lx\n", cell->name, id,
 		  (unsigned long)cell->cpu_set);
 	*id_out = id;
 	return SBI_SUCCESS;
 }
 
+long cell_create(uint64_t gpa, uint64_t size, uint64_t *id_out)
+{
+	spin_lock(&control_lock);
+	return management_epilogue(create_locked(gpa, size, id_out));
+}
+
+/* ---------------------------------------------------------------- start and stop */
+
 long cell_start(uint64_t id)
 {
-	struct cell *cell = cell_by_id(id);
+	struct cell *cell;
 	unsigned int first = 0;
 	struct hart *h;
+	long ret = management_prologue(id, &cell);
 
-	if (!cell)
-		return SBI_ERR_INVALID_PARAM;
+	if (ret)
+		return ret;
 	if (cell->state == BH_CELL_RUNNING)
-		return SBI_ERR_ALREADY_STARTED;
+		return management_epilogue(SBI_ERR_ALREADY_STARTED);
 	if (cell->state == BH_CELL_FAILED)
-		return SBI_ERR_DENIED;
+		return management_epilogue(SBI_ERR_DENIED);
 	if (move_loadable(cell, false))
-		return SBI_ERR_FAILED;
+		return management_epilogue(SBI_ERR_FAILED);
 	while (!bh_config_cpu_set_has(cell->cpu_set, first))
 		first++;
 	h = &hv.harts[first];
 	spin_lock(&cell->lock);
 	cell->reason[0] = '\0';
 	cell->stopping = false;
-	cell->state = BH_CELL_RUNNING;
+	set_state(cell, BH_CELL_RUNNING);
 	spin_lock(&h->hsm_lock);
 	h->start_addr = cell->desc->entry;
 	h->start_arg = cell->desc->boot_arg;
@@ -397,8 +512,8 @@ long cell_start(uint64_t id)
 	spin_unlock(&cell->lock);
 	hv_printk("bulkhead: cell '%s' started on hart %u at 0x%lx\n", cell->name, first,
 		  (unsigned long)cell->desc->entry);
-	hart_post(h, MSG_START);
-	return SBI_SUCCESS;
+	arch_hart_start(h);
+	return management_epilogue(SBI_SUCCESS);
 }
 
 /*
@@ -422,7 +537,7 @@ void cell_begin_stop(struct cell *cell, const struct hart *self)
 		if (h->state == HART_START_PENDING)
 			h->state = HART_STOPPED;
 		spin_unlock(&h->hsm_lock);
-		hart_post(h, MSG_STOP);
+		arch_hart_stop(h);
 	}
 }
 
@@ -445,7 +560,7 @@ static bool hart_parked(struct hart *h)
  */
 static long stop_harts(struct cell *cell)
 {
-	uint64_t deadline = csr_read(CSR_TIME) + hv.config->platform.timebase_frequency;
+	uint64_t deadline = arch_time_now() + hv.config->platform.timebase_frequency;
 
 	cell_begin_stop(cell, NULL);
 	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
@@ -454,7 +569,7 @@ static long stop_harts(struct cell *cell)
 		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
 			continue;
 		while (!hart_parked(h)) {
-			if (csr_read(CSR_TIME) > deadline) {
+			if (arch_time_now() > deadline) {
 				hv_printk("bulkhead: cell '%s': hart %u does not stop\n", cell->name,
 					  hart);
 				return SBI_ERR_FAILED;
@@ -464,91 +579,100 @@ static long stop_harts(struct cell *cell)
 	return SBI_SUCCESS;
 }
 
-/* Lines keep their owner; whatever the guest left pending or claimed is dropped. */
-static void reset_lines(struct cell *cell)
-{
-	for (unsigned int line = 1; line < hv.plic_sources; line++)
-		if (irq_line_owner(line) == cell)
-			irq_line_drop_state(line);
-}
-
 long cell_shutdown(uint64_t id)
 {
-	struct cell *cell = cell_by_id(id);
+	struct cell *cell;
+	long ret = management_prologue(id, &cell);
 
-	if (!cell)
-		return SBI_ERR_INVALID_PARAM;
+	if (ret)
+		return ret;
 	if (cell->state == BH_CELL_STOPPED)
-		return SBI_ERR_ALREADY_STOPPED;
+		return management_epilogue(SBI_ERR_ALREADY_STOPPED);
 	if (stop_harts(cell))
-		return SBI_ERR_FAILED;
-	reset_lines(cell);
+		return management_epilogue(SBI_ERR_FAILED);
+	/* Lines keep their owner; whatever the guest left pending or claimed is dropped. */
+	for (unsigned int line = 1; line < hv.config->platform.plic_num_sources; line++)
+		if (irq_line_owner(line) == cell)
+			irq_line_drop_state(line);
 	/* A failed cell too: once shut down it may be loaded and started again. */
-	cell->state = BH_CELL_SHUT_DOWN;
+	set_state(cell, BH_CELL_SHUT_DOWN);
 	cell->reason[0] = '\0';
 	move_loadable(cell, true);
 	hv_printk("bulkhead: cell '%s' shut down\n", cell->name);
-	return SBI_SUCCESS;
+	return management_epilogue(SBI_SUCCESS);
 }
 
 long cell_destroy_by_id(uint64_t id)
 {
-	struct cell *cell = cell_by_id(id);
-	const struct bh_mem_region *r;
+	struct cell *cell;
+	long ret = management_prologue(id, &cell);
 
-	if (!cell)
-		return SBI_ERR_INVALID_PARAM;
+	if (ret)
+		return ret;
 	if (stop_harts(cell))
-		return SBI_ERR_FAILED;
+		return management_epilogue(SBI_ERR_FAILED);
+	move_lines(cell, cell, &hv.root);
+	/* The loadable regions went back already if the cell was not running. */
+	give_to_root(cell, cell->loadable_in_root ? BH_MEM_LOADABLE : 0, 0);
+	/* Stopped: the root brings them back with HSM hart_start. */
+	move_harts(cell->cpu_set, &hv.root);
 	spin_lock(&hv.lock);
-	for (unsigned int line = 1; line < hv.plic_sources; line++)
-		if (irq_line_owner(line) == cell)
-			irq_line_transfer(line, &hv.root);
-	r = bh_config_cell_regions(cell->desc);
-	for (uint32_t i = 0; i < cell->desc->num_mem_regions; i++)
-		if (!(r[i].flags & BH_MEM_LOADABLE) || !cell->loadable_in_root)
-			map_back_to_root(cell, &r[i]);
-	fence_root();
-	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
-		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
-			continue;
-		/* Stopped: the root brings it back with HSM hart_start. */
-		hv.harts[hart].cell = &hv.root;
-		memset(&hv.harts[hart].stats, 0, sizeof(hv.harts[hart].stats));
-	}
-	hv.root.cpu_set |= cell->cpu_set;
 	hv.cells[id] = NULL;
 	hv.num_cells--;
 	spin_unlock(&hv.lock);
 	hv_printk("bulkhead: cell '%s' destroyed\n", cell->name);
 	cell_destroy(cell);
 	free_cell_memory(cell);
-	return SBI_SUCCESS;
+	return management_epilogue(SBI_SUCCESS);
 }
+
+/* ---------------------------------------------------------------- status and console */
 
 long cell_status(uint64_t id, uint64_t gpa)
 {
-	struct cell *cell = cell_by_id(id);
-	struct bh_cell_status *st = root_buffer(gpa, sizeof(*st), true);
+	struct bh_cell_status *st;
+	struct cell *cell;
+	long ret = management_prologue(id, &cell);
 
-	if (!cell)
-		return SBI_ERR_INVALID_PARAM;
+	if (ret)
+		return ret;
+	st = root_buffer(gpa, sizeof(*st), true);
 	if (!st)
-		return SBI_ERR_INVALID_ADDRESS;
+		return management_epilogue(SBI_ERR_INVALID_ADDRESS);
 	memset(st, 0, sizeof(*st));
-	st->state = cell->state;
+	st->state = __atomic_load_n(&cell->state, __ATOMIC_ACQUIRE);
 	st->cpu_set = cell->cpu_set;
 	memcpy(st->reason, cell->reason, sizeof(st->reason));
+	return management_epilogue(SBI_SUCCESS);
+}
+
+/* A chunk of a console ring (the hypervisor's or a cell's) into a root buffer. */
+long console_read_to_root(struct console_ring *ring, spinlock_t *lock, uint64_t gpa,
+			  uint64_t size, uint64_t pos)
+{
+	struct bh_console_chunk *chunk = root_buffer(gpa, size, true);
+
+	if (size < sizeof(*chunk))
+		return SBI_ERR_INVALID_PARAM;
+	if (!chunk)
+		return SBI_ERR_INVALID_ADDRESS;
+	spin_lock(lock);
+	chunk->length = console_ring_read(ring, pos, (char *)(chunk + 1), size - sizeof(*chunk),
+					  &chunk->start);
+	chunk->head = ring->head;
+	spin_unlock(lock);
 	return SBI_SUCCESS;
 }
 
 long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos)
 {
-	struct cell *cell = cell_by_id(id);
+	struct cell *cell;
+	long ret = management_prologue(id, &cell);
 
-	if (!cell)
-		return SBI_ERR_INVALID_PARAM;
-	return console_read_to_root(cell->console, &cell->lock, gpa, size, pos);
+	if (ret)
+		return ret;
+	return management_epilogue(console_read_to_root(cell->console, &cell->lock, gpa, size,
+							pos));
 }
 
 void cell_console_write(struct cell *cell, const char *s, unsigned long len)
@@ -575,6 +699,8 @@ void cell_console_write(struct cell *cell, const char *s, unsigned long len)
 	spin_unlock(&hv.console_lock);
 }
 
+/* ---------------------------------------------------------------- a cell's own doing */
+
 /*
  * The cell did something it may not: it stops here, with the reason kept for
  * `hvctl cell list`. The root and the other cells go on untouched.
@@ -587,8 +713,19 @@ void cell_fail(struct hart *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cell->reason, sizeof(cell->reason), fmt, ap);
 	va_end(ap);
-	cell->state = BH_CELL_FAILED;
+	set_state(cell, BH_CELL_FAILED);
 	hv_printk("bulkhead: cell '%s' failed: %s\n", cell->name, cell->reason);
 	cell_begin_stop(cell, h);
-	hart_park(h);
+	arch_park_current(h);
+}
+
+/* SBI SRST from a cell: the cell shuts itself down (only the root resets the machine). */
+void cell_shut_itself_down(struct hart *h)
+{
+	struct cell *cell = h->cell;
+
+	hv_printk("bulkhead: cell '%s' shut itself down\n", cell->name);
+	set_state(cell, BH_CELL_SHUT_DOWN);
+	cell_begin_stop(cell, h);
+	arch_park_current(h);
 }
