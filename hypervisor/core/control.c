@@ -375,6 +375,8 @@ static struct cell *copy_and_check_config(const void *src, uint64_t size, long *
 			pool_free(&hv.pool, copy, pages_for(size));
 		if (cell)
 			pool_free(&hv.pool, (uint64_t)(uintptr_t)cell, pages_for(sizeof(*cell)));
+		hv_printk("bulkhead: out of hypervisor memory for a cell's config (%lu of %lu "
+			  "pages used)\n", hv.pool.used, hv.pool.pages);
 		return NULL;
 	}
 	/* Check the copy, not the root's buffer, which the root could change meanwhile. */

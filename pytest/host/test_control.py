@@ -112,6 +112,9 @@ def hv(core):
         "host_state_digest": (u64, []),
         "host_cell_fail": (None, [uint, ctypes.c_char_p]),
         "host_root_tables": (ctypes.c_ulong, []),
+        "host_root_fence_pending": (ctypes.c_int, []),
+        "host_pool_hold": (ctypes.c_ulong, [ctypes.c_ulong]),
+        "host_pool_release": (None, []),
         "cell_create": (ctypes.c_long, [u64, u64, ctypes.POINTER(u64)]),
         "cell_start": (ctypes.c_long, [u64]),
         "cell_shutdown": (ctypes.c_long, [u64]),
@@ -127,6 +130,17 @@ def hv(core):
         fn.restype = res
         fn.argtypes = args
     return core
+
+
+_LINES = {}
+
+
+def lines_of(cfg):
+    """cfg.irqs(), remembered (the configs never change)."""
+    key = id(cfg)
+    if key not in _LINES:
+        _LINES[key] = (cfg, frozenset(cfg.irqs()))
+    return _LINES[key][1]
 
 
 @dataclass
@@ -151,11 +165,14 @@ class Model:
                 return cid
         return 0
 
-    def owner_of_line(self, line) -> int:
+    def line_owners(self) -> Dict[int, int]:
+        owners = {line: 0 for line in lines_of(self.system.root)}
         for cid, c in self.cells.items():
-            if line in c.cfg.irqs():
-                return cid
-        return 0 if line in self.system.root.irqs() else -1
+            owners.update({line: cid for line in lines_of(c.cfg)})
+        return owners
+
+    def owner_of_line(self, line) -> int:
+        return self.line_owners().get(line, -1)
 
     def root_harts(self):
         return [h for h in range(HARTS) if self.owner_of_hart(h) == 0]
@@ -177,7 +194,8 @@ class Model:
                 return DENIED
         if not set(self.root_harts()) - set(cfg.harts()):
             return DENIED
-        if any(self.owner_of_line(line) != 0 for line in cfg.irqs()):
+        owners = self.line_owners()
+        if any(owners.get(line, -1) != 0 for line in lines_of(cfg)):
             return DENIED
         cid = min(i for i in range(1, 16) if i not in self.cells)
         self.cells[cid] = ModelCell(key, cfg)
@@ -272,8 +290,9 @@ class Board:
             exp = m.cells[cid].state if cid in m.cells else -1
             assert hv.host_cell_state(cid) == exp, f"cell {cid}"
         # lines: one owner, only its vPLIC has them
+        owners = m.line_owners()
         for line in range(1, m.system.plic_num_sources):
-            owner = m.owner_of_line(line)
+            owner = owners.get(line, -1)
             assert hv.host_line_owner(line) == owner, f"line {line}"
             for cid in [0] + list(m.cells):
                 assert hv.host_vplic_owns(cid, line) == int(cid == owner), \
@@ -294,6 +313,8 @@ class Board:
         for phys in range(0xBD000000, 0xBD800000, MiB):
             if not any(s <= phys < s + n for s, n in taken):
                 assert hv.host_translate(0, phys) == phys, f"root lost 0x{phys:x}"
+        # every change of the root's G-stage table was fenced before the request returned
+        assert hv.host_root_fence_pending() == 0
         if not m.cells:
             assert hv.host_pool_used() == self.root_pages + hv.host_root_tables(), \
                 "pool pages leaked"
@@ -471,3 +492,50 @@ def test_random_management_sequences(board, seed):
         board.step(op, arg)
     for cid in list(board.model.cells):
         board.step("destroy", cid)
+
+
+def test_destroy_fences_the_memory_it_gives_back(board, hv):
+    """Issue 7 item 11: the root's harts drop stale translations after a map back too."""
+    board.step("root", (3, False))
+    board.step("create", "a")
+    board.step("start", 1)
+    before = hv.host_flushes()
+    board.step("shutdown", 1)           # loadable RAM back to the root
+    assert hv.host_flushes() == before + 1
+    board.step("destroy", 1)            # the device back
+    assert hv.host_flushes() == before + 2
+
+
+def test_running_out_of_pool_pages_refuses_cleanly_wherever_it_happens(board, hv):
+    """Issue 7 items 11 and 12: a create that runs out of hypervisor memory at any step
+    (the cell's state, its tables, a split of the root's huge leaf) is refused, says why,
+    and leaves everything as it was; with enough pages it succeeds."""
+    board.step("root", (3, False))
+    board.step("root", (2, False))
+    cfg = CONFIGS["e"]                  # a region taken from the root at create: a split
+    outcomes = {}
+    for left in range(0, 64):
+        assert hv.host_pool_hold(left) == left
+        hv.host_console_clear()
+        before = hv.host_state_digest()
+        ret, cid = board.create(cfg)
+        console = hv.host_console().decode()
+        if ret == OK:
+            outcomes[left] = "ok"
+            assert hv.cell_destroy_by_id(cid) == OK
+            hv.host_pool_release()
+            break
+        assert ret == FAILED, console
+        assert hv.host_state_digest() == before, f"{left} pages: state changed"
+        assert hv.host_root_fence_pending() == 0
+        if "from the root: out of memory for page tables" in console:
+            assert "cannot take [0xbd300000, +0x100000) from the root" in console
+            outcomes[left] = "split"
+        elif "out of memory for page tables" in console:
+            outcomes[left] = "cell's table"
+        else:
+            assert "out of hypervisor memory" in console, console
+            outcomes[left] = "out of memory"
+        hv.host_pool_release()
+    assert set(outcomes.values()) == {"ok", "out of memory", "cell's table", "split"}, outcomes
+    board.check()

@@ -20,7 +20,7 @@
 
 struct hypervisor hv;
 
-#define ARENA_BYTES   (32UL << 20)
+#define ARENA_BYTES   (4UL << 20)
 #define CONSOLE_BYTES 65536
 
 static unsigned char *arena;
@@ -32,6 +32,8 @@ static uint64_t stuck_harts;
 static uint64_t fake_time;
 static unsigned long flushes;
 static jmp_buf *park_jump;
+static uint64_t held[8192];
+static unsigned long nheld;
 
 /* ---- console ---- */
 void hv_console_putc(char c)
@@ -153,6 +155,7 @@ int host_control_init(const void *config, size_t size, uint64_t window_phys, uin
 	ram_window_phys = window_phys;
 	ram_window_size = window_size;
 	console_len = 0;
+	nheld = 0;
 	stuck_harts = 0;
 	flushes = 0;
 	hv.config = sys;
@@ -263,6 +266,34 @@ unsigned long host_root_tables(void);
 unsigned long host_root_tables(void)
 {
 	return gstage_tables_in_use(&hv.root.gstage);
+}
+
+int host_root_fence_pending(void);
+int host_root_fence_pending(void)
+{
+	return gstage_fence_pending(&hv.root.gstage);
+}
+
+/* Allocate single pages until only @left are free (the pool running low). */
+
+unsigned long host_pool_hold(unsigned long left);
+unsigned long host_pool_hold(unsigned long left)
+{
+	while (hv.pool.pages - hv.pool.used > left && nheld < 8192) {
+		uint64_t page = pool_alloc(&hv.pool, 1, 1);
+
+		if (!page)
+			break;
+		held[nheld++] = page;
+	}
+	return hv.pool.pages - hv.pool.used;
+}
+
+void host_pool_release(void);
+void host_pool_release(void)
+{
+	while (nheld)
+		pool_free(&hv.pool, held[--nheld], 1);
 }
 
 unsigned long host_flushes(void);
