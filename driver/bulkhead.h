@@ -43,11 +43,6 @@ struct bh_cell {
 	bool root;
 	bool live;   /* id is the hypervisor's: sysfs may ask about it */
 	bool loaded; /* an image was loaded since the last start */
-	/*
-	 * Started since the driver last shut it down: its LOADABLE regions may
-	 * be out of the root (a cell that stops on its own or fails keeps them).
-	 */
-	bool started;
 	u64 id;		     /* the hypervisor's id of the cell */
 	struct cpumask cpus; /* its Linux CPUs (non-root cells) */
 	struct kobject *statistics;

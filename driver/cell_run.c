@@ -8,10 +8,11 @@
  * driver writes it through a mapping of the physical range. Writing there
  * while the root does not have the regions would fault Linux itself. A cell
  * may stop on its own (SBI SRST) or be failed by the hypervisor, keeping its
- * regions; so every decision asks the hypervisor for the state, and the
- * driver remembers whether the cell ran since it last shut it down.
- * "Loaded" means an image was written since the cell last started: a cell
- * that ran has changed its memory, so each start needs a fresh load.
+ * regions; so every decision asks the hypervisor, which alone knows the
+ * cell's state and whether the root has its memory.
+ * "Loaded", the one thing only the driver knows, means an image was written
+ * since the cell last started: a cell that ran has changed its memory, so
+ * each start needs a fresh load.
  */
 #define pr_fmt(fmt) "bulkhead: " fmt
 
@@ -53,30 +54,30 @@ long bh_cell_status(const struct bh_cell *cell, struct bh_cell_status *status)
 	return ret;
 }
 
-/* The cell's state now, or an error reported into reply. */
-static long get_state(struct bh_reply *reply, const struct bh_cell *cell, u32 *state)
+/* The cell's state and flags now, or an error reported into reply. */
+static long get_state(struct bh_reply *reply, const struct bh_cell *cell,
+		      struct bh_cell_status *status)
 {
 	char name[BH_ERRNO_NAME_LEN];
-	struct bh_cell_status status;
-	long ret = bh_cell_status(cell, &status);
+	long ret = bh_cell_status(cell, status);
 
 	if (ret)
 		return bh_fail(reply, ret, "cannot read the state of cell '%s': %s",
 			       cell->desc->name, bh_errno_name(ret, name));
-	*state = status.state;
 	return 0;
 }
 
 /* Whether the root has the cell's loadable regions (so may write them). */
-static long check_memory_back(struct bh_reply *reply, const struct bh_cell *cell, u32 state)
+static long check_memory_back(struct bh_reply *reply, const struct bh_cell *cell,
+			      const struct bh_cell_status *status)
 {
-	if (state == BH_CELL_RUNNING)
+	if (status->state == BH_CELL_RUNNING)
 		return bh_fail(reply, -EBUSY, "cell '%s' is running: shut it down first",
 			       cell->desc->name);
-	if (cell->started)
+	if (!(status->flags & BH_CELL_MEMORY_IN_ROOT))
 		return bh_fail(reply, -EBUSY,
 			       "cell '%s' is %s but still holds its memory: shut it down first",
-			       cell->desc->name, state_name(state));
+			       cell->desc->name, state_name(status->state));
 	return 0;
 }
 
@@ -111,17 +112,18 @@ static long load_locked(struct bh_reply *reply, const struct bh_ioctl_cell_load 
 	const struct bh_mem_region *r;
 	const char *name;
 	struct bh_cell *cell;
+	struct bh_cell_status status;
 	u64 address, phys = 0;
-	u32 state, index = 0;
+	u32 index = 0;
 	long ret;
 
 	cell = bh_cell_lookup(reply, req->name);
 	if (IS_ERR(cell))
 		return PTR_ERR(cell);
 	name = cell->desc->name;
-	ret = get_state(reply, cell, &state);
+	ret = get_state(reply, cell, &status);
 	if (!ret)
-		ret = check_memory_back(reply, cell, state);
+		ret = check_memory_back(reply, cell, &status);
 	if (ret)
 		return ret;
 
@@ -190,15 +192,15 @@ long bh_cell_load_ioctl(const struct bh_ioctl_cell_load __user *uarg)
 static long start_locked(struct bh_reply *reply, struct bh_cell *cell)
 {
 	char name[BH_ERRNO_NAME_LEN];
-	u32 state;
+	struct bh_cell_status status;
 	long ret;
 
-	ret = get_state(reply, cell, &state);
+	ret = get_state(reply, cell, &status);
 	if (ret)
 		return ret;
-	if (state == BH_CELL_RUNNING)
+	if (status.state == BH_CELL_RUNNING)
 		return bh_fail(reply, -EBUSY, "cell '%s' is already running", cell->desc->name);
-	ret = check_memory_back(reply, cell, state);
+	ret = check_memory_back(reply, cell, &status);
 	if (ret)
 		return ret;
 	if (!cell->loaded)
@@ -211,7 +213,6 @@ static long start_locked(struct bh_reply *reply, struct bh_cell *cell)
 			       "hypervisor refused to start cell '%s': %s (see hvctl console)",
 			       cell->desc->name, bh_errno_name(ret, name));
 	cell->loaded = false;
-	cell->started = true;
 	pr_info("cell '%s' started\n", cell->desc->name);
 	return 0;
 }
@@ -219,23 +220,22 @@ static long start_locked(struct bh_reply *reply, struct bh_cell *cell)
 static long shutdown_locked(struct bh_reply *reply, struct bh_cell *cell)
 {
 	char name[BH_ERRNO_NAME_LEN];
-	u32 state;
+	struct bh_cell_status status;
 	long ret;
 
-	ret = get_state(reply, cell, &state);
+	ret = get_state(reply, cell, &status);
 	if (ret)
 		return ret;
 	/* One that stopped on its own or failed still has its memory to give back. */
-	if (state != BH_CELL_RUNNING && !cell->started)
+	if (status.state != BH_CELL_RUNNING && (status.flags & BH_CELL_MEMORY_IN_ROOT))
 		return bh_fail(reply, -EINVAL, "cell '%s' is not running (%s)", cell->desc->name,
-			       state_name(state));
+			       state_name(status.state));
 	ret = bh_hv_call(BH_HC_CELL_SHUTDOWN, cell->id, 0, 0, 0, NULL);
 	if (ret)
 		return bh_fail(reply, ret,
 			       "hypervisor refused to shut down cell '%s': %s (see hvctl console)",
 			       cell->desc->name, bh_errno_name(ret, name));
 	cell->loaded = false;
-	cell->started = false;
 	pr_info("cell '%s' shut down\n", cell->desc->name);
 	return 0;
 }

@@ -643,6 +643,7 @@ long cell_status(uint64_t id, uint64_t gpa)
 		return management_epilogue(SBI_ERR_INVALID_ADDRESS);
 	memset(st, 0, sizeof(*st));
 	st->state = __atomic_load_n(&cell->state, __ATOMIC_ACQUIRE);
+	st->flags = cell->loadable_in_root ? BH_CELL_MEMORY_IN_ROOT : 0;
 	st->cpu_set = cell->cpu_set;
 	memcpy(st->reason, cell->reason, sizeof(st->reason));
 	return management_epilogue(SBI_SUCCESS);

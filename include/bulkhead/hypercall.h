@@ -98,9 +98,12 @@ enum bh_cell_state {
 
 #define BH_CELL_STATE_NAMES_INIT { "stopped", "running", "shut down", "failed" }
 
+/* bh_cell_status.flags */
+#define BH_CELL_MEMORY_IN_ROOT (1U << 0) /* its loadable regions are the root's to load */
+
 struct bh_cell_status {
 	uint32_t state;		/* enum bh_cell_state */
-	uint32_t reserved;
+	uint32_t flags;		/* BH_CELL_MEMORY_IN_ROOT */
 	uint64_t cpu_set;
 	char reason[128];	/* why it failed, NUL-terminated; empty otherwise */
 };
