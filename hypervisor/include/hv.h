@@ -132,7 +132,7 @@ void hart_park(struct hart *h) __attribute__((noreturn));
 
 /* hart_state.c: what a hart's new owner finds */
 void hart_save_root_supervisor(struct hart *h);
-void hart_reset_guest_state(struct hart *h);
+void hart_reset_guest_state(struct hart *h, const struct cell *owner);
 
 /* stats */
 static inline void count_exit(struct hart *h, enum bh_exit_reason reason)

@@ -37,9 +37,9 @@ void hart_save_root_supervisor(struct hart *h)
 	h->root_scounteren = csr_read(CSR_SCOUNTEREN);
 }
 
-void hart_reset_guest_state(struct hart *h)
+void hart_reset_guest_state(struct hart *h, const struct cell *owner)
 {
-	bool root = h->cell == &hv.root;
+	bool root = owner == &hv.root;
 
 	for (int i = 0; i < 32; i++)
 		h->regs[i] = 0;

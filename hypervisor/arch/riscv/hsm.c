@@ -11,6 +11,8 @@ void hart_resume(struct hart *h) __attribute__((noreturn));
 
 void hart_park(struct hart *h)
 {
+	struct cell *cell = NULL;
+
 	if (h->cell == &hv.root)
 		hart_save_root_supervisor(h);
 	spin_lock(&h->hsm_lock);
@@ -32,18 +34,24 @@ void hart_park(struct hart *h)
 		 */
 		if (!(__atomic_exchange_n(&h->mailbox, 0, __ATOMIC_ACQUIRE) & MSG_START))
 			continue;
+		/*
+		 * The owner is read with the start, under the lock: it changes only
+		 * while the hart is parked (create, destroy), never once it started.
+		 */
 		spin_lock(&h->hsm_lock);
 		start = h->state == HART_START_PENDING;
-		if (start)
+		if (start) {
 			h->state = HART_STARTED;
+			cell = h->cell;
+		}
 		spin_unlock(&h->hsm_lock);
 		if (start)
 			break;
 	}
 
 	/* A fresh hart of whichever cell it belongs to now: nothing of the last one's state. */
-	hart_reset_guest_state(h);
-	csr_write(CSR_HGATP, h->cell->hgatp);
+	hart_reset_guest_state(h, cell);
+	csr_write(CSR_HGATP, cell->hgatp);
 	hfence_gvma_all();
 	h->sepc = h->start_addr;
 	h->sstatus |= SSTATUS_SPP;
