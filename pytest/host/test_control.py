@@ -539,3 +539,17 @@ def test_running_out_of_pool_pages_refuses_cleanly_wherever_it_happens(board, hv
         hv.host_pool_release()
     assert set(outcomes.values()) == {"ok", "out of memory", "cell's table", "split"}, outcomes
     board.check()
+
+
+def test_boot_info_page_beyond_the_gstage_is_refused_with_its_reason(board, hv):
+    """Issue 7 item 12: a boot_arg the cell's G-stage cannot map is said, not silent."""
+    board.step("root", (3, False))
+    cfg = cell_config("far", [3], [(0xBD000000, LOADABLE)])
+    cfg.boot_arg = 1 << 52              # beyond Sv48x4's 50-bit guest-physical space
+    hv.host_console_clear()
+    before = hv.host_state_digest()
+    ret, _ = board.create(cfg)
+    assert ret == INVALID_PARAM
+    assert "boot info page at guest-physical 0x10000000000000" in hv.host_console().decode()
+    assert hv.host_state_digest() == before
+    board.check()
