@@ -126,8 +126,8 @@ enum bh_exit_reason {
 	BH_EXIT_SBI_IPI,
 	BH_EXIT_SBI_RFENCE,
 	BH_EXIT_SBI_HSM,
-	BH_EXIT_SBI_CONSOLE,	/* DBCN and legacy console calls */
-	BH_EXIT_SBI_OTHER,	/* BASE, SRST, legacy calls, unknown extensions */
+	BH_EXIT_SBI_CONSOLE,	/* DBCN */
+	BH_EXIT_SBI_OTHER,	/* BASE, SRST, all legacy (v0.1) calls, unknown extensions */
 	BH_EXIT_HYPERCALL,
 	BH_EXIT_MMIO,		/* emulated device access (the PLIC window) */
 	BH_EXIT_GUEST_FAULT,	/* access outside the cell's memory: fault injected */

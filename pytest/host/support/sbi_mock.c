@@ -299,3 +299,15 @@ long sbi_arch_console_getchar(const struct sbi_caller *c)
 	record(SBI_MOCK_CONSOLE_GETCHAR, c, 0, 0, 0, 0, 0, 0, 0, 0);
 	return mock.getchar_ret;
 }
+
+/* ---- the extension table, for test_sbi.py ---- */
+
+bool sbi_mock_extension(unsigned int i, unsigned long *first, unsigned long *last, int *reason)
+{
+	if (i >= sbi_num_extensions)
+		return false;
+	*first = sbi_extensions[i].first;
+	*last = sbi_extensions[i].last;
+	*reason = sbi_extensions[i].exit_reason;
+	return true;
+}
