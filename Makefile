@@ -52,7 +52,8 @@ HVCALL         := $(KHOME)/modules/hvcall/hvcall.ko
 HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                   -Iinclude -Ihypervisor/include -DBH_HOST
 HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c))
-HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h)
+HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h \
+                    pytest/host/support/*.h) tools/bench/spin.h
 
 ROOTFS_FILES   := $(wildcard configs/rootfs/*)
 

@@ -37,7 +37,7 @@ static inline long bh_sbi_errno(long sbi_err)
 }
 
 /*
- * Calls hypercall fid (enum bh_hypercall) with arguments a0..a3. Returns 0
+ * Calls hypercall fid (BH_HC_*) with arguments a0..a3. Returns 0
  * or a negative errno value mapped from the SBI error; *value (if not NULL)
  * gets the SBI value (a1). Only valid while this hart is a guest of the
  * hypervisor: natively, the SBI firmware answers "not supported".

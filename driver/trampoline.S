@@ -7,14 +7,8 @@
  */
 #include <linux/linkage.h>
 
-#define ARGS_HART_ID	   0
-#define ARGS_LINUX_STVEC  40
-#define ARGS_LINUX_SATP	  48
-#define ARGS_NATIVE_RETURN 56
-#define ARGS_RESULT	  72
-
-#define BH_HC_EXT	0x0A42484B
-#define BH_HC_DISABLE	0
+/* struct bh_enter_args offsets (BH_ENTER_ARGS_*) and the hypercall numbers */
+#include <bulkhead/hypercall.h>
 
 #define FRAME		(14 * 8)
 
@@ -59,16 +53,16 @@ SYM_FUNC_START(bh_trampoline_enter)
 	save_callee_saved
 	mv	s1, a2
 	lla	t0, .Lnative_return
-	sd	t0, ARGS_NATIVE_RETURN(a2)
+	sd	t0, BH_ENTER_ARGS_NATIVE_RETURN(a2)
 	csrr	s2, stvec
-	sd	s2, ARGS_LINUX_STVEC(a2)
+	sd	s2, BH_ENTER_ARGS_LINUX_STVEC(a2)
 	csrr	t0, satp
-	sd	t0, ARGS_LINUX_SATP(a2)
+	sd	t0, BH_ENTER_ARGS_LINUX_SATP(a2)
 	/* The image was just written through another mapping. */
 	fence	rw, rw
 	fence.i
 	mv	t1, a0
-	ld	a0, ARGS_HART_ID(a2)
+	ld	a0, BH_ENTER_ARGS_HART_ID(a2)
 	/* a1 already holds args_phys */
 	csrw	stvec, t1
 	csrw	satp, zero
@@ -76,14 +70,14 @@ SYM_FUNC_START(bh_trampoline_enter)
 	 * Translation is off: fetching the next instruction faults into the
 	 * hypervisor, which brings the hart back here as a guest in VS-mode.
 	 */
-	ld	a0, ARGS_RESULT(s1)
+	ld	a0, BH_ENTER_ARGS_RESULT(s1)
 	j	.Lout
 
 	.balign 4
 .Lnative_return:
 	/* The hypervisor refused: back natively through a fault; stvec is Linux's again. */
 	csrw	stvec, s2
-	ld	a0, ARGS_RESULT(s1)
+	ld	a0, BH_ENTER_ARGS_RESULT(s1)
 .Lout:
 	restore_callee_saved
 	ret

@@ -2,25 +2,54 @@
 /* SBI dispatch: route a guest's ecall to the handler of its extension. */
 #include "sbi.h"
 
-bool sbi_extension_available(unsigned long ext)
+/*
+ * Every extension the guests get. Looked up on every SBI exit, by a linear
+ * scan: the calls a running Linux makes most (IPI, RFENCE, TIME) come first.
+ */
+const struct sbi_extension sbi_extensions[] = {
+	{ SBI_EXT_IPI, SBI_EXT_IPI, BH_EXIT_SBI_IPI, sbi_ipi_call, NULL },
+	{ SBI_EXT_RFENCE, SBI_EXT_RFENCE, BH_EXIT_SBI_RFENCE, sbi_rfence_call, NULL },
+	{ SBI_EXT_TIME, SBI_EXT_TIME, BH_EXIT_SBI_TIME, sbi_time_call, NULL },
+	{ SBI_EXT_HSM, SBI_EXT_HSM, BH_EXIT_SBI_HSM, sbi_hsm_call, NULL },
+	{ SBI_EXT_DBCN, SBI_EXT_DBCN, BH_EXIT_SBI_CONSOLE, sbi_dbcn_call, NULL },
+	{ SBI_EXT_BASE, SBI_EXT_BASE, BH_EXIT_SBI_OTHER, sbi_base_call, NULL },
+	{ SBI_EXT_SRST, SBI_EXT_SRST, BH_EXIT_SBI_OTHER, sbi_srst_call, NULL },
+	{ SBI_EXT_LEGACY_FIRST, SBI_EXT_LEGACY_LAST, BH_EXIT_SBI_OTHER, sbi_legacy_call,
+	  sbi_legacy_has },
+};
+
+const unsigned int sbi_num_extensions = sizeof(sbi_extensions) / sizeof(sbi_extensions[0]);
+
+const struct sbi_extension *sbi_find_extension(unsigned long ext)
 {
-	switch (ext) {
-	case SBI_EXT_BASE:
-	case SBI_EXT_TIME:
-	case SBI_EXT_IPI:
-	case SBI_EXT_RFENCE:
-	case SBI_EXT_HSM:
-	case SBI_EXT_SRST:
-	case SBI_EXT_DBCN:
-	case SBI_EXT_LEGACY_SET_TIMER:
-	case SBI_EXT_LEGACY_CONSOLE_PUTCHAR:
-	case SBI_EXT_LEGACY_CONSOLE_GETCHAR:
-	case SBI_EXT_LEGACY_CLEAR_IPI:
-	case SBI_EXT_LEGACY_SHUTDOWN:
-		return true;
-	default:
-		return false;
-	}
+	const struct sbi_extension *e;
+
+	for (e = sbi_extensions; e < sbi_extensions + sizeof(sbi_extensions) / sizeof(*e); e++)
+		if (ext - e->first <= e->last - e->first)
+			return !e->has || e->has(ext) ? e : NULL;
+	return NULL;
+}
+
+void sbi_call_extension(const struct sbi_extension *e, const struct sbi_caller *c,
+			unsigned long ext, unsigned long fid, const unsigned long args[6],
+			struct sbi_result *out)
+{
+	out->action = SBI_ACTION_RESUME;
+	if (e)
+		out->ret = e->call(c, ext, fid, args, &out->action);
+	else
+		out->ret = (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
+}
+
+void sbi_dispatch(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+		  const unsigned long args[6], struct sbi_result *out)
+{
+	sbi_call_extension(sbi_find_extension(ext), c, ext, fid, args, out);
+}
+
+enum bh_exit_reason sbi_exit_reason(unsigned long ext)
+{
+	return sbi_exit_reason_of(sbi_find_extension(ext));
 }
 
 long sbi_resolve_hart_mask(const struct sbi_caller *c, unsigned long mask, unsigned long base,
@@ -47,43 +76,4 @@ long sbi_resolve_hart_mask(const struct sbi_caller *c, unsigned long mask, unsig
 		return SBI_ERR_INVALID_PARAM;
 	*harts = named;
 	return SBI_SUCCESS;
-}
-
-void sbi_dispatch(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
-		  const unsigned long args[6], struct sbi_result *out)
-{
-	out->action = SBI_ACTION_RESUME;
-	switch (ext) {
-	case SBI_EXT_BASE:
-		out->ret = sbi_base_call(c, fid, args);
-		break;
-	case SBI_EXT_TIME:
-		out->ret = sbi_time_call(c, fid, args);
-		break;
-	case SBI_EXT_IPI:
-		out->ret = sbi_ipi_call(c, fid, args);
-		break;
-	case SBI_EXT_RFENCE:
-		out->ret = sbi_rfence_call(c, fid, args);
-		break;
-	case SBI_EXT_HSM:
-		out->ret = sbi_hsm_call(c, fid, args, &out->action);
-		break;
-	case SBI_EXT_SRST:
-		out->ret = sbi_srst_call(c, fid, args, &out->action);
-		break;
-	case SBI_EXT_DBCN:
-		out->ret = sbi_dbcn_call(c, fid, args);
-		break;
-	case SBI_EXT_LEGACY_SET_TIMER:
-	case SBI_EXT_LEGACY_CONSOLE_PUTCHAR:
-	case SBI_EXT_LEGACY_CONSOLE_GETCHAR:
-	case SBI_EXT_LEGACY_CLEAR_IPI:
-	case SBI_EXT_LEGACY_SHUTDOWN:
-		out->ret = sbi_legacy_call(c, ext, args, &out->action);
-		break;
-	default:
-		out->ret = (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
-		break;
-	}
 }

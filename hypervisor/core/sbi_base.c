@@ -2,9 +2,12 @@
 /* SBI BASE: answered by the hypervisor, machine ids passed through from the firmware. */
 #include "sbi.h"
 
-struct sbiret sbi_base_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a)
+struct sbiret sbi_base_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action)
 {
 	(void)c;
+	(void)ext;
+	(void)action;
 	switch (fid) {
 	case SBI_BASE_GET_SPEC_VERSION:
 		return (struct sbiret){ SBI_SUCCESS, (long)SBI_SPEC_VERSION };
@@ -13,7 +16,7 @@ struct sbiret sbi_base_call(const struct sbi_caller *c, unsigned long fid, const
 	case SBI_BASE_GET_IMPL_VERSION:
 		return (struct sbiret){ SBI_SUCCESS, SBI_IMPL_VERSION };
 	case SBI_BASE_PROBE_EXT:
-		return (struct sbiret){ SBI_SUCCESS, sbi_extension_available(a[0]) ? 1 : 0 };
+		return (struct sbiret){ SBI_SUCCESS, sbi_find_extension(a[0]) ? 1 : 0 };
 	case SBI_BASE_GET_MVENDORID:
 	case SBI_BASE_GET_MARCHID:
 	case SBI_BASE_GET_MIMPID: {

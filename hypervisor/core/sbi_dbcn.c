@@ -58,9 +58,13 @@ static struct sbiret dbcn_write(const struct sbi_caller *c, unsigned long len, u
 	return (struct sbiret){ SBI_SUCCESS, (long)done };
 }
 
-struct sbiret sbi_dbcn_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a)
+struct sbiret sbi_dbcn_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action)
 {
 	char byte;
+
+	(void)ext;
+	(void)action;
 
 	switch (fid) {
 	case SBI_DBCN_WRITE:

@@ -17,9 +17,10 @@ static bool is_default_suspend_type(uint32_t type)
 	       type == SBI_HSM_SUSPEND_DEFAULT_NON_RETENTIVE;
 }
 
-struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a,
-			   enum sbi_action *action)
+struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			   const unsigned long *a, enum sbi_action *action)
 {
+	(void)ext;
 	switch (fid) {
 	case SBI_HSM_HART_START:
 		if (!hart_in_cell(c, a[0]))

@@ -6,11 +6,14 @@
  */
 #include "sbi.h"
 
-struct sbiret sbi_rfence_call(const struct sbi_caller *c, unsigned long fid,
-			      const unsigned long *a)
+struct sbiret sbi_rfence_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			      const unsigned long *a, enum sbi_action *action)
 {
 	uint64_t harts;
 	long err;
+
+	(void)ext;
+	(void)action;
 
 	switch (fid) {
 	case SBI_RFENCE_FENCE_I:

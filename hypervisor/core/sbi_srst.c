@@ -5,11 +5,13 @@
  */
 #include "sbi.h"
 
-struct sbiret sbi_srst_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a,
-			    enum sbi_action *action)
+struct sbiret sbi_srst_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action)
 {
 	/* Both arguments are uint32_t: the bits above are not part of the call. */
 	uint32_t type = (uint32_t)a[0], reason = (uint32_t)a[1];
+
+	(void)ext;
 
 	if (fid != 0)
 		return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };

@@ -5,9 +5,12 @@
  */
 #include "sbi.h"
 
-struct sbiret sbi_time_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a)
+struct sbiret sbi_time_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action)
 {
 	(void)c;
+	(void)ext;
+	(void)action;
 	if (fid != 0)
 		return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
 	sbi_arch_set_guest_timer(a[0]);

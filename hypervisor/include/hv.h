@@ -35,10 +35,6 @@ enum hart_state {
 #define MSG_START (1U << 2) /* a parked hart: start the guest at start_addr */
 #define MSG_STOP  (1U << 3) /* stop the guest and park (cell shutdown or failure) */
 
-/* Offsets the assembly uses: keep in step with struct hart. */
-#define HART_REGS_OFFSET	0
-#define HART_STACK_TOP_OFFSET	256
-
 #include "cell.h"
 
 struct hart {

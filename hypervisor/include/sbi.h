@@ -9,12 +9,18 @@
 #define BULKHEAD_SBI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <bulkhead/hypercall.h>
 
 #define SBI_SPEC_VERSION ((2UL << 24) | 0) /* 2.0: DBCN is in it */
 #define SBI_IMPL_ID_BULKHEAD 0x4248 /* "BH" */
 #define SBI_IMPL_VERSION 1
 
+/* SBI v0.1: extension ids 0x00..0x0F, one function each. */
+#define SBI_EXT_LEGACY_FIRST		0x00
+#define SBI_EXT_LEGACY_LAST		0x0F
 #define SBI_EXT_LEGACY_SET_TIMER	0x00
 #define SBI_EXT_LEGACY_CONSOLE_PUTCHAR	0x01
 #define SBI_EXT_LEGACY_CONSOLE_GETCHAR	0x02
@@ -105,23 +111,71 @@ struct sbi_result {
 	enum sbi_action action;
 };
 
+/*
+ * A guest's SBI call: every handler takes the same arguments. ext is the
+ * extension id the guest named (for ranges of several ids), action what the
+ * arch code must do after writing the result (SBI_ACTION_RESUME unless set).
+ */
+typedef struct sbiret (*sbi_handler_fn)(const struct sbi_caller *c, unsigned long ext,
+					unsigned long fid, const unsigned long *a,
+					enum sbi_action *action);
+
+/*
+ * One implemented extension, or one range of extension ids served by one
+ * handler (the legacy calls). The table of these (sbi.c) is the only list of
+ * what the hypervisor implements: BASE's probe, the dispatcher and the exit
+ * counters all read it.
+ */
+struct sbi_extension {
+	unsigned long first, last;	 /* extension ids, inclusive */
+	enum bh_exit_reason exit_reason; /* the counter a call to it adds to */
+	sbi_handler_fn call;
+	/* Which ids of the range are implemented; NULL: all of them. */
+	bool (*has)(unsigned long ext);
+};
+
+extern const struct sbi_extension sbi_extensions[];
+extern const unsigned int sbi_num_extensions;
+
+/* The entry that implements ext, or NULL (a call to it is not supported). */
+const struct sbi_extension *sbi_find_extension(unsigned long ext);
+
+/* The exit counter of a call to e (from sbi_find_extension(), may be NULL). */
+static inline enum bh_exit_reason sbi_exit_reason_of(const struct sbi_extension *e)
+{
+	return e ? e->exit_reason : BH_EXIT_SBI_OTHER;
+}
+
+/* Runs a call to ext through e, which sbi_find_extension(ext) returned. */
+void sbi_call_extension(const struct sbi_extension *e, const struct sbi_caller *c,
+			unsigned long ext, unsigned long fid, const unsigned long args[6],
+			struct sbi_result *out);
+
+/* Both of the above. */
 void sbi_dispatch(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
 		  const unsigned long args[6], struct sbi_result *out);
+/* For the host tests: the counter sbi_dispatch() of ext would count under. */
+enum bh_exit_reason sbi_exit_reason(unsigned long ext);
 
-/* Per extension handlers, called by sbi_dispatch(). */
-struct sbiret sbi_base_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a);
-struct sbiret sbi_time_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a);
-struct sbiret sbi_ipi_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a);
-struct sbiret sbi_rfence_call(const struct sbi_caller *c, unsigned long fid,
-			      const unsigned long *a);
-struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a,
-			   enum sbi_action *action);
-struct sbiret sbi_srst_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a,
-			    enum sbi_action *action);
-struct sbiret sbi_dbcn_call(const struct sbi_caller *c, unsigned long fid, const unsigned long *a);
-struct sbiret sbi_legacy_call(const struct sbi_caller *c, unsigned long ext,
+/* Per extension handlers, listed in sbi_extensions[]. */
+struct sbiret sbi_base_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action);
+struct sbiret sbi_time_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action);
+struct sbiret sbi_ipi_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			   const unsigned long *a, enum sbi_action *action);
+struct sbiret sbi_rfence_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
 			      const unsigned long *a, enum sbi_action *action);
-bool sbi_extension_available(unsigned long ext);
+struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			   const unsigned long *a, enum sbi_action *action);
+struct sbiret sbi_srst_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action);
+struct sbiret sbi_dbcn_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			    const unsigned long *a, enum sbi_action *action);
+struct sbiret sbi_legacy_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
+			      const unsigned long *a, enum sbi_action *action);
+/* The legacy ids (of 0x00..0x0F) that sbi_legacy_call() implements. */
+bool sbi_legacy_has(unsigned long ext);
 
 /*
  * Hart masks as the SBI spec defines them: hart_mask_base == -1 means all

@@ -9,6 +9,7 @@
 #define BULKHEAD_BOOTINFO_H
 
 #include <bulkhead/config.h>
+#include "layout.h"
 
 #define BH_BOOT_INFO_MAGIC_INIT { 'B', 'H', 'B', 'O', 'O', 'T', '\0', '\0' }
 #define BH_BOOT_INFO_VERSION	1
@@ -32,5 +33,19 @@ struct bh_boot_info {
 	/* The cell's memory as it sees it: phys_start == virt_start == guest-physical. */
 	struct bh_mem_region mem_regions[BH_MAX_MEM_REGIONS];
 };
+
+/* The layout is ABI between the hypervisor and the inmates. */
+BH_CHECK_SIZE(struct bh_boot_info, 2520);
+BH_CHECK_OFFSET(struct bh_boot_info, version, 8);
+BH_CHECK_OFFSET(struct bh_boot_info, size, 12);
+BH_CHECK_OFFSET(struct bh_boot_info, name, 16);
+BH_CHECK_OFFSET(struct bh_boot_info, cpu_set, 48);
+BH_CHECK_OFFSET(struct bh_boot_info, timebase_frequency, 56);
+BH_CHECK_OFFSET(struct bh_boot_info, plic_base, 64);
+BH_CHECK_OFFSET(struct bh_boot_info, plic_num_sources, 80);
+BH_CHECK_OFFSET(struct bh_boot_info, num_mem_regions, 84);
+BH_CHECK_OFFSET(struct bh_boot_info, hart_plic_context, 88);
+BH_CHECK_OFFSET(struct bh_boot_info, irq_bitmap, 344);
+BH_CHECK_OFFSET(struct bh_boot_info, mem_regions, 472);
 
 #endif /* BULKHEAD_BOOTINFO_H */

@@ -8,8 +8,57 @@
 #ifndef BULKHEAD_HYPERCALL_H
 #define BULKHEAD_HYPERCALL_H
 
+#include "layout.h"
+
 /* Bumped on any change of this file's structures or call numbers. */
 #define BH_ABI_VERSION 2
+
+/*
+ * Offsets in struct bh_enter_args used by assembly (the driver's trampoline,
+ * the hypervisor's head.S); checked against the structure below.
+ */
+#define BH_ENTER_ARGS_HART_ID	    0
+#define BH_ENTER_ARGS_LINUX_STVEC   40
+#define BH_ENTER_ARGS_LINUX_SATP    48
+#define BH_ENTER_ARGS_NATIVE_RETURN 56
+#define BH_ENTER_ARGS_RESULT	    72
+#define BH_ENTER_ARGS_SIZE	    128
+
+/* Hypercalls: ecall with a7 = BH_HC_EXT, a6 = function, a0..a5 = arguments. */
+#define BH_HC_EXT BH_UL(0x0A42484B) /* in the SBI firmware-specific range: 0x0A, "BHK" */
+
+/*
+ * Leave the hypervisor on this hart: a0 = virtual address (4-byte aligned)
+ * where the hart goes on natively, in HS-mode with the guest's satp. The last
+ * hart to leave frees the hypervisor.
+ */
+#define BH_HC_DISABLE 0
+/* a0 = guest-physical address of a struct bh_hv_info to fill. */
+#define BH_HC_GET_INFO 1
+/* a0 = hart id, a1 = guest-physical address of a struct bh_cpu_stats to fill. */
+#define BH_HC_CPU_STATS 2
+/*
+ * a0 = guest-physical buffer, a1 = its size, a2 = read position. Fills a
+ * struct bh_console_chunk header followed by up to size - header bytes of the
+ * hypervisor console from that position on.
+ */
+#define BH_HC_CONSOLE_READ 3
+/*
+ * Cells. CREATE: a0 = guest-physical address of a cell config (struct
+ * bh_cell_desc + regions), a1 = its size; the cell's harts must be stopped
+ * (offline in Linux) and belong to the root. Returns the new cell's id in a1.
+ * The others take a0 = cell id.
+ */
+#define BH_HC_CELL_CREATE 4
+#define BH_HC_CELL_START 5    /* the cell's first hart starts at its entry */
+#define BH_HC_CELL_SHUTDOWN 6 /* stop all its harts; it may be loaded and started again */
+#define BH_HC_CELL_DESTROY 7  /* memory, lines and (stopped) harts go back to the root */
+/* a0 = cell id, a1 = guest-physical address of a struct bh_cell_status to fill. */
+#define BH_HC_CELL_STATUS 8
+/* a0 = cell id, a1 = buffer, a2 = size, a3 = position: like BH_HC_CONSOLE_READ. */
+#define BH_HC_CELL_CONSOLE_READ 9
+/* a0 = enum bh_option, a1 = its new value. */
+#define BH_HC_SET_OPTION 10
 
 #ifndef __ASSEMBLER__
 #ifdef __KERNEL__
@@ -41,44 +90,6 @@ struct bh_enter_args {
 	uint64_t num_harts;	 /* harts taking part in this enable */
 	int64_t result;		 /* written by the hypervisor */
 	uint64_t reserved[6];
-};
-
-/* Hypercalls: ecall with a7 = BH_HC_EXT, a6 = function, a0..a5 = arguments. */
-#define BH_HC_EXT 0x0A42484BUL /* in the SBI firmware-specific range: 0x0A, "BHK" */
-
-enum bh_hypercall {
-	/*
-	 * Leave the hypervisor on this hart: a0 = virtual address (4-byte
-	 * aligned) where the hart goes on natively, in HS-mode with the guest's
-	 * satp. The last hart to leave frees the hypervisor.
-	 */
-	BH_HC_DISABLE = 0,
-	/* a0 = guest-physical address of a struct bh_hv_info to fill. */
-	BH_HC_GET_INFO = 1,
-	/* a0 = hart id, a1 = guest-physical address of a struct bh_cpu_stats to fill. */
-	BH_HC_CPU_STATS = 2,
-	/*
-	 * a0 = guest-physical buffer, a1 = its size, a2 = read position. Fills
-	 * a struct bh_console_chunk header followed by up to size - header
-	 * bytes of the hypervisor console from that position on.
-	 */
-	BH_HC_CONSOLE_READ = 3,
-	/*
-	 * Cells. CREATE: a0 = guest-physical address of a cell config (struct
-	 * bh_cell_desc + regions), a1 = its size; the cell's harts must be
-	 * stopped (offline in Linux) and belong to the root. Returns the new
-	 * cell's id in a1. The others take a0 = cell id.
-	 */
-	BH_HC_CELL_CREATE = 4,
-	BH_HC_CELL_START = 5,    /* the cell's first hart starts at its entry */
-	BH_HC_CELL_SHUTDOWN = 6, /* stop all its harts; it may be loaded and started again */
-	BH_HC_CELL_DESTROY = 7,  /* memory, lines and (stopped) harts go back to the root */
-	/* a0 = cell id, a1 = guest-physical address of a struct bh_cell_status to fill. */
-	BH_HC_CELL_STATUS = 8,
-	/* a0 = cell id, a1 = buffer, a2 = size, a3 = position: like BH_HC_CONSOLE_READ. */
-	BH_HC_CELL_CONSOLE_READ = 9,
-	/* a0 = enum bh_option, a1 = its new value. */
-	BH_HC_SET_OPTION = 10,
 };
 
 enum bh_option {
@@ -129,8 +140,8 @@ enum bh_exit_reason {
 	BH_EXIT_SBI_IPI,
 	BH_EXIT_SBI_RFENCE,
 	BH_EXIT_SBI_HSM,
-	BH_EXIT_SBI_CONSOLE,	/* DBCN and legacy console calls */
-	BH_EXIT_SBI_OTHER,	/* BASE, SRST, legacy calls, unknown extensions */
+	BH_EXIT_SBI_CONSOLE,	/* DBCN */
+	BH_EXIT_SBI_OTHER,	/* BASE, SRST, all legacy (v0.1) calls, unknown extensions */
 	BH_EXIT_HYPERCALL,
 	BH_EXIT_MMIO,		/* emulated device access (the PLIC window) */
 	BH_EXIT_GUEST_FAULT,	/* access outside the cell's memory: fault injected */
@@ -156,6 +167,28 @@ struct bh_console_chunk {
 	uint64_t length; /* bytes copied after this header */
 	uint64_t head;	 /* position after the newest byte */
 };
+
+/* Layouts are ABI between the driver, the hypervisor and hvctl. */
+BH_CHECK_SIZE(struct bh_enter_args, BH_ENTER_ARGS_SIZE);
+BH_CHECK_OFFSET(struct bh_enter_args, hart_id, BH_ENTER_ARGS_HART_ID);
+BH_CHECK_OFFSET(struct bh_enter_args, region_phys, 8);
+BH_CHECK_OFFSET(struct bh_enter_args, config_phys, 24);
+BH_CHECK_OFFSET(struct bh_enter_args, linux_stvec, BH_ENTER_ARGS_LINUX_STVEC);
+BH_CHECK_OFFSET(struct bh_enter_args, linux_satp, BH_ENTER_ARGS_LINUX_SATP);
+BH_CHECK_OFFSET(struct bh_enter_args, native_return, BH_ENTER_ARGS_NATIVE_RETURN);
+BH_CHECK_OFFSET(struct bh_enter_args, num_harts, 64);
+BH_CHECK_OFFSET(struct bh_enter_args, result, BH_ENTER_ARGS_RESULT);
+BH_CHECK_SIZE(struct bh_cell_status, 144);
+BH_CHECK_OFFSET(struct bh_cell_status, cpu_set, 8);
+BH_CHECK_OFFSET(struct bh_cell_status, reason, 16);
+BH_CHECK_SIZE(struct bh_hv_info, 64);
+BH_CHECK_OFFSET(struct bh_hv_info, harts, 8);
+BH_CHECK_OFFSET(struct bh_hv_info, console_head, 32);
+BH_CHECK_OFFSET(struct bh_hv_info, decode_by_fetch, 48);
+BH_CHECK_SIZE(struct bh_cpu_stats, 120); /* a new exit reason changes it: bump BH_ABI_VERSION */
+BH_CHECK_OFFSET(struct bh_cpu_stats, exits_total, 112);
+BH_CHECK_SIZE(struct bh_console_chunk, 24);
+BH_CHECK_OFFSET(struct bh_console_chunk, head, 16);
 
 #endif /* !__ASSEMBLER__ */
 #endif /* BULKHEAD_HYPERCALL_H */

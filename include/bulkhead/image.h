@@ -12,6 +12,7 @@
 #include <stdint.h>
 #endif
 
+#include "layout.h"
 #define BH_IMAGE_MAGIC_INIT                                                                        \
 	{                                                                                          \
 		'B', 'H', 'I', 'M', 'A', 'G', 'E', '\0'                                            \
@@ -29,5 +30,16 @@ struct bh_image_header {
 	uint32_t max_harts;	/* the highest hart id + 1 the image supports */
 	uint64_t reserved[3];
 };
+
+/* The layout is ABI between the image (its build) and the driver. */
+BH_CHECK_SIZE(struct bh_image_header, 72);
+BH_CHECK_OFFSET(struct bh_image_header, abi_version, 8);
+BH_CHECK_OFFSET(struct bh_image_header, header_size, 12);
+BH_CHECK_OFFSET(struct bh_image_header, image_size, 16);
+BH_CHECK_OFFSET(struct bh_image_header, memory_size, 24);
+BH_CHECK_OFFSET(struct bh_image_header, entry_offset, 32);
+BH_CHECK_OFFSET(struct bh_image_header, checksum, 40);
+BH_CHECK_OFFSET(struct bh_image_header, max_harts, 44);
+BH_CHECK_OFFSET(struct bh_image_header, reserved, 48);
 
 #endif /* BULKHEAD_IMAGE_H */

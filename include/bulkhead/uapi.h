@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #endif
 
+#include "layout.h"
 struct bh_ioctl_enable {
 	uint64_t config_ptr;	/* user address of the system config */
 	uint64_t config_size;
@@ -71,5 +72,24 @@ struct bh_ioctl_cell_console {
 #define BH_IOCTL_CELL_SHUTDOWN _IOW(BH_IOCTL_MAGIC, 6, struct bh_ioctl_cell)
 #define BH_IOCTL_CELL_DESTROY  _IOW(BH_IOCTL_MAGIC, 7, struct bh_ioctl_cell)
 #define BH_IOCTL_CELL_CONSOLE  _IOWR(BH_IOCTL_MAGIC, 8, struct bh_ioctl_cell_console)
+
+/* Layouts are ABI between the driver and hvctl. */
+BH_CHECK_SIZE(struct bh_ioctl_enable, 32);
+BH_CHECK_OFFSET(struct bh_ioctl_enable, err_size, 24);
+BH_CHECK_SIZE(struct bh_ioctl_console, 40);
+BH_CHECK_OFFSET(struct bh_ioctl_console, pos, 16);
+BH_CHECK_OFFSET(struct bh_ioctl_console, skipped, 32);
+BH_CHECK_SIZE(struct bh_ioctl_cell_create, 32);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_create, err_size, 24);
+BH_CHECK_SIZE(struct bh_ioctl_cell, 48);
+BH_CHECK_OFFSET(struct bh_ioctl_cell, err_ptr, 32);
+BH_CHECK_SIZE(struct bh_ioctl_cell_load, 72);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_load, image_ptr, 32);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_load, address, 48);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_load, err_size, 64);
+BH_CHECK_SIZE(struct bh_ioctl_cell_console, 72);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_console, buf_ptr, 32);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_console, pos, 48);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_console, skipped, 64);
 
 #endif /* BULKHEAD_UAPI_H */

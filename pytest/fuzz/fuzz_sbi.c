@@ -26,6 +26,7 @@
 #include <sbi.h>
 
 #include "fuzz.h"
+#include "../host/support/sbi_mock.h"
 
 /* pytest/host/support/sbi_mock.c */
 enum {
@@ -41,12 +42,6 @@ enum {
 	H_CONSOLE_WRITE,
 	H_GETCHAR,
 	H_CAN_EXECUTE,
-};
-
-struct sbi_mock_call {
-	uint64_t hook;
-	uint64_t caller;
-	uint64_t arg[8];
 };
 
 void sbi_mock_reset(void);

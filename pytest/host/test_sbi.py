@@ -147,6 +147,16 @@ class Sbi:
         assert self.core.sbi_mock_add_region(gpa, buf, len(data))
         return buf
 
+    def extensions(self):
+        """sbi_extensions[] as [(first id, last id, exit reason)]."""
+        out, i = [], 0
+        first, last, reason = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_int()
+        while self.core.sbi_mock_extension(i, ctypes.byref(first), ctypes.byref(last),
+                                           ctypes.byref(reason)):
+            out.append((first.value, last.value, reason.value))
+            i += 1
+        return out
+
     def probe(self, ext):
         caller = self.caller(0, 1)
         err, value, action = self.call(caller, EXT_BASE, 3, ext)
@@ -174,6 +184,8 @@ def sbi(core):
         "sbi_mock_set_hart_state": (cb, [ul, ctypes.c_int]),
         "sbi_mock_set_executable": (None, [u64, u64]),
         "sbi_mock_add_region": (cb, [u64, p, ul]),
+        "sbi_mock_extension": (cb, [ctypes.c_uint, p, p, p]),
+        "sbi_exit_reason": (ctypes.c_int, [ul]),
     }
     for name, (restype, argtypes) in protos.items():
         fn = getattr(c, name)
@@ -264,6 +276,57 @@ def test_probe_agrees_with_dispatch(sbi):
             err, _, _ = sbi.call(sbi.caller(2, CELL), ext, fid, 1, 0x1000, 0, 0, 0, 0)
             answered |= err != NOT_SUPPORTED
         assert answered == available, hex(ext)
+
+
+# enum bh_exit_reason (include/bulkhead/hypercall.h): the exit counter of each call
+EXIT_SBI_TIME, EXIT_SBI_IPI, EXIT_SBI_RFENCE, EXIT_SBI_HSM = 3, 4, 5, 6
+EXIT_SBI_CONSOLE, EXIT_SBI_OTHER = 7, 8
+EXPECTED_EXIT = {EXT_TIME: EXIT_SBI_TIME, EXT_IPI: EXIT_SBI_IPI, EXT_RFENCE: EXIT_SBI_RFENCE,
+                 EXT_HSM: EXIT_SBI_HSM, EXT_DBCN: EXIT_SBI_CONSOLE, EXT_BASE: EXIT_SBI_OTHER,
+                 EXT_SRST: EXIT_SBI_OTHER, LEGACY_SET_TIMER: EXIT_SBI_OTHER,
+                 LEGACY_PUTCHAR: EXIT_SBI_OTHER, LEGACY_GETCHAR: EXIT_SBI_OTHER,
+                 LEGACY_CLEAR_IPI: EXIT_SBI_OTHER, LEGACY_SHUTDOWN: EXIT_SBI_OTHER}
+
+
+def answers(sbi, ext):
+    """Whether ext answers any of the first few function ids with something but NOT_SUPPORTED."""
+    answered = False
+    for fid in range(8):
+        sbi.reset()
+        sbi.add_region(0x1000, b"x" * 16)
+        err, _, _ = sbi.call(sbi.caller(2, CELL), ext, fid, 1, 0x1000, 0, 0, 0, 0)
+        answered |= err != NOT_SUPPORTED
+    return answered
+
+
+def test_extension_table_is_what_probe_dispatch_and_exit_counting_read(sbi):
+    """One table (sbi_extensions[]) for BASE probe, the dispatcher and the exit counters."""
+    table = sbi.extensions()
+    assert (0x00, 0x0F, EXIT_SBI_OTHER) in table  # the legacy calls: one range
+    for i, (first, last, _) in enumerate(table):
+        assert first <= last
+        for other_first, other_last, _ in table[i + 1:]:
+            assert last < other_first or other_last < first, "ranges overlap"
+    inside = set()
+    for first, last, reason in table:
+        for ext in range(first, last + 1):
+            sbi.reset()
+            offered = sbi.probe(ext) != 0
+            assert answers(sbi, ext) == offered, hex(ext)
+            if offered:
+                inside.add(ext)
+                assert sbi.core.sbi_exit_reason(ext) == reason == EXPECTED_EXIT[ext], hex(ext)
+            else:
+                assert sbi.core.sbi_exit_reason(ext) == EXIT_SBI_OTHER, hex(ext)
+    assert inside == set(IMPLEMENTED)
+    neighbours = {e for first, last, _ in table for e in (first - 1, last + 1) if e >= 0}
+    outside = (neighbours | set(NOT_IMPLEMENTED) |
+               set(random.Random(11).sample(range(1 << 32), 100))) - inside
+    for ext in outside:
+        sbi.reset()
+        assert sbi.probe(ext) == 0, hex(ext)
+        assert not answers(sbi, ext), hex(ext)
+        assert sbi.core.sbi_exit_reason(ext) == EXIT_SBI_OTHER, hex(ext)
 
 
 @pytest.mark.parametrize("fid", [7, 8, 0x100, 1 << 32, U64])

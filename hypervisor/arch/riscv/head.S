@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Image header and the enable entry point. The driver's trampoline arrives
+ * The enable entry point (the image header before it is image_header.c). The driver's trampoline arrives
  * here on every hart in HS-mode with translation off (see
  * include/bulkhead/hypercall.h): a0 = hart id, a1 = struct bh_enter_args
  * (physical), sepc = where Linux goes on. Caller-saved registers are free;
@@ -8,58 +8,43 @@
  */
 #include <bulkhead/hypercall.h>
 
-#define FRAME_SIZE	 160
-#define ARGS_NATIVE_RETURN 56
-#define ARGS_LINUX_SATP	   48
-#define ARGS_RESULT	   72
-#define R_RISCV_RELATIVE   3
+#include "asm-defines.h"
 
-	.section .header, "a"
-	.globl _header
-_header:
-	.ascii "BHIMAGE\0"
-	.word BH_ABI_VERSION
-	.word 72				/* header_size */
-	.dword __file_end - _header		/* image_size */
-	.dword __memory_end - _header		/* memory_size */
-	.dword hv_entry - _header		/* entry_offset */
-	.word 0					/* checksum: filled in by mkimage.py */
-	.word 64				/* max_harts */
-	.dword 0, 0, 0
+#define R_RISCV_RELATIVE   3
 
 	.text
 	.balign 4
 	.globl hv_entry
 hv_entry:
-	li	t0, 64
+	li	t0, HV_MAX_HARTS
 	bgeu	a0, t0, .Lbad_hart
 
-	/* This hart's stack: hv_stacks + (id + 1) * 16 KiB, minus the entry frame. */
+	/* This hart's stack: hv_stacks + (id + 1) * HV_STACK_SIZE, minus the entry frame. */
 	lla	t0, hv_stacks
 	addi	t1, a0, 1
-	slli	t1, t1, 14
+	slli	t1, t1, HV_STACK_SHIFT
 	add	t0, t0, t1
-	addi	t0, t0, -FRAME_SIZE
-	sd	ra, 0(t0)
-	sd	sp, 8(t0)
-	sd	gp, 16(t0)
-	sd	tp, 24(t0)
-	sd	s0, 32(t0)
-	sd	s1, 40(t0)
-	sd	s2, 48(t0)
-	sd	s3, 56(t0)
-	sd	s4, 64(t0)
-	sd	s5, 72(t0)
-	sd	s6, 80(t0)
-	sd	s7, 88(t0)
-	sd	s8, 96(t0)
-	sd	s9, 104(t0)
-	sd	s10, 112(t0)
-	sd	s11, 120(t0)
+	addi	t0, t0, -ENTRY_FRAME_SIZE
+	sd	ra, ENTRY_FRAME_RA(t0)
+	sd	sp, ENTRY_FRAME_SP(t0)
+	sd	gp, ENTRY_FRAME_GP(t0)
+	sd	tp, ENTRY_FRAME_TP(t0)
+	sd	s0, ENTRY_FRAME_S0 + 0 * 8(t0)
+	sd	s1, ENTRY_FRAME_S0 + 1 * 8(t0)
+	sd	s2, ENTRY_FRAME_S0 + 2 * 8(t0)
+	sd	s3, ENTRY_FRAME_S0 + 3 * 8(t0)
+	sd	s4, ENTRY_FRAME_S0 + 4 * 8(t0)
+	sd	s5, ENTRY_FRAME_S0 + 5 * 8(t0)
+	sd	s6, ENTRY_FRAME_S0 + 6 * 8(t0)
+	sd	s7, ENTRY_FRAME_S0 + 7 * 8(t0)
+	sd	s8, ENTRY_FRAME_S0 + 8 * 8(t0)
+	sd	s9, ENTRY_FRAME_S0 + 9 * 8(t0)
+	sd	s10, ENTRY_FRAME_S0 + 10 * 8(t0)
+	sd	s11, ENTRY_FRAME_S0 + 11 * 8(t0)
 	csrr	t1, sscratch
-	sd	t1, 128(t0)
+	sd	t1, ENTRY_FRAME_SSCRATCH(t0)
 	csrr	t1, sepc
-	sd	t1, 136(t0)
+	sd	t1, ENTRY_FRAME_SEPC(t0)
 	mv	sp, t0
 	csrw	sscratch, zero
 	mv	gp, zero
@@ -96,9 +81,9 @@ hv_entry:
 .Lbad_hart:
 	/* No stack for a hart id this large: refuse and go back to Linux. */
 	li	t0, -22
-	sd	t0, ARGS_RESULT(a1)
-	ld	t1, ARGS_NATIVE_RETURN(a1)
-	ld	t2, ARGS_LINUX_SATP(a1)
+	sd	t0, BH_ENTER_ARGS_RESULT(a1)
+	ld	t1, BH_ENTER_ARGS_NATIVE_RETURN(a1)
+	ld	t2, BH_ENTER_ARGS_LINUX_SATP(a1)
 	csrw	stvec, t1
 	sfence.vma
 	csrw	satp, t2
@@ -127,7 +112,7 @@ apply_relocations:
 	.balign 4096
 	.globl hv_stacks
 hv_stacks:
-	.space 64 * 0x4000
+	.space HV_MAX_HARTS * HV_STACK_SIZE
 
 	.section .data
 	.balign 4

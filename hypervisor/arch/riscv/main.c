@@ -6,19 +6,13 @@
 #include <bulkhead/config_check.h>
 
 #include "arch/riscv/csr.h"
+#include "arch/riscv/entry.h"
 #include "hv.h"
 #include "lib.h"
 
 #define EINVAL 22
 #define ENOMEM 12
 #define ENODEV 19
-
-/* Linux's registers at entry, saved by head.S. */
-struct entry_frame {
-	uint64_t ra, sp, gp, tp;
-	uint64_t s[12];
-	uint64_t sscratch, sepc;
-};
 
 struct hypervisor hv;
 

@@ -4,32 +4,11 @@
 #include "hv.h"
 #include "sbi.h"
 
-static enum bh_exit_reason sbi_exit_reason(unsigned long ext)
-{
-	switch (ext) {
-	case SBI_EXT_TIME:
-	case SBI_EXT_LEGACY_SET_TIMER:
-		return BH_EXIT_SBI_TIME;
-	case SBI_EXT_IPI:
-	case SBI_EXT_LEGACY_CLEAR_IPI:
-		return BH_EXIT_SBI_IPI;
-	case SBI_EXT_RFENCE:
-		return BH_EXIT_SBI_RFENCE;
-	case SBI_EXT_HSM:
-		return BH_EXIT_SBI_HSM;
-	case SBI_EXT_DBCN:
-	case SBI_EXT_LEGACY_CONSOLE_PUTCHAR:
-	case SBI_EXT_LEGACY_CONSOLE_GETCHAR:
-		return BH_EXIT_SBI_CONSOLE;
-	default:
-		return BH_EXIT_SBI_OTHER;
-	}
-}
-
 void guest_sbi_call(struct hart *h)
 {
 	unsigned long ext = h->regs[17], fid = h->regs[16];
 	struct sbi_caller caller = { h->id, h->cell->cpu_set, h->cell };
+	const struct sbi_extension *ext_entry;
 	struct sbi_result res;
 
 	h->sepc += 4;
@@ -38,8 +17,10 @@ void guest_sbi_call(struct hart *h)
 		hypercall(h);
 		return;
 	}
-	count_exit(h, sbi_exit_reason(ext));
-	sbi_dispatch(&caller, ext, fid, (const unsigned long *)&h->regs[10], &res);
+	/* One lookup serves the exit counter and the call. */
+	ext_entry = sbi_find_extension(ext);
+	count_exit(h, sbi_exit_reason_of(ext_entry));
+	sbi_call_extension(ext_entry, &caller, ext, fid, (const unsigned long *)&h->regs[10], &res);
 	h->regs[10] = (uint64_t)res.ret.error;
 	/* Legacy calls return in a0 only and keep a1. */
 	if (ext >= 0x10)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "sbi.h"
+#include "sbi_mock.h"
 
 #define SBI_MOCK_LOG_MAX     4096
 #define SBI_MOCK_CONSOLE_MAX (1u << 20)
@@ -31,13 +32,6 @@ enum sbi_mock_hook {
 	SBI_MOCK_CONSOLE_WRITE,
 	SBI_MOCK_CONSOLE_GETCHAR,
 	SBI_MOCK_CAN_EXECUTE,
-};
-
-/* One hook call; the layout is mirrored by a ctypes Structure in test_sbi.py. */
-struct sbi_mock_call {
-	uint64_t hook;
-	uint64_t caller; /* address of the struct sbi_caller, 0 if the hook has none */
-	uint64_t arg[8];
 };
 
 struct sbi_mock_region {
@@ -298,4 +292,16 @@ long sbi_arch_console_getchar(const struct sbi_caller *c)
 {
 	record(SBI_MOCK_CONSOLE_GETCHAR, c, 0, 0, 0, 0, 0, 0, 0, 0);
 	return mock.getchar_ret;
+}
+
+/* ---- the extension table, for test_sbi.py ---- */
+
+bool sbi_mock_extension(unsigned int i, unsigned long *first, unsigned long *last, int *reason)
+{
+	if (i >= sbi_num_extensions)
+		return false;
+	*first = sbi_extensions[i].first;
+	*last = sbi_extensions[i].last;
+	*reason = sbi_extensions[i].exit_reason;
+	return true;
 }
