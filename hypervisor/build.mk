@@ -4,7 +4,7 @@
 HV_CROSS   ?= riscv64-unknown-elf-
 HV_OUT     := $(BUILD)/hypervisor
 HV_IMAGE   := $(HV_OUT)/bulkhead.bin
-HV_CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-common -fPIE \
+HV_CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-common -fPIE -ffunction-sections \
               -fno-stack-protector -fno-asynchronous-unwind-tables -fvisibility=hidden \
               -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
               -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -16,7 +16,7 @@ HV_ASFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -fPIE -Iinclude -Ihyperv
 # The bare-metal binutils cannot link a PIE; the Linux-targeted ld can, and
 # nothing Linux-specific goes into the image (no libc, no dynamic section).
 HV_LD      ?= riscv64-linux-gnu-ld
-HV_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none --no-warn-rwx-segments \
+HV_LDFLAGS := --gc-sections -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none --no-warn-rwx-segments \
               -T hypervisor/hypervisor.lds
 
 # asm-defines.c is not part of the image: it only yields asm-defines.h.
