@@ -51,8 +51,14 @@ HVCALL         := $(KHOME)/modules/hvcall/hvcall.ko
 
 HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                   -Iinclude -Ihypervisor/include -DBH_HOST
-HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c))
-HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h)
+# The config validator: one library, built into the hypervisor, the driver, hvctl,
+# cellcheck, the host tests and the fuzzers (include/bulkhead/config_check.h).
+BH_CONFIG_LIB  := $(sort $(wildcard include/lib/config/*.c))
+BH_CONFIG_HDR  := $(wildcard include/lib/config/*.h)
+HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c)) \
+                  $(BH_CONFIG_LIB)
+HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h) \
+                  $(BH_CONFIG_HDR)
 
 ROOTFS_FILES   := $(wildcard configs/rootfs/*)
 

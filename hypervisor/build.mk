@@ -16,12 +16,18 @@ HV_LD      ?= riscv64-linux-gnu-ld
 HV_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none --no-warn-rwx-segments \
               -T hypervisor/hypervisor.lds
 
-HV_C_SRC   := $(wildcard hypervisor/core/*.c hypervisor/arch/riscv/*.c hypervisor/lib/*.c)
+HV_C_SRC   := $(wildcard hypervisor/core/*.c hypervisor/arch/riscv/*.c hypervisor/lib/*.c) \
+              $(BH_CONFIG_LIB)
 HV_S_SRC   := $(wildcard hypervisor/arch/riscv/*.S)
-HV_OBJS    := $(patsubst hypervisor/%.c,$(HV_OUT)/%.o,$(HV_C_SRC)) \
+HV_OBJS    := $(patsubst hypervisor/%.c,$(HV_OUT)/%.o,$(filter hypervisor/%,$(HV_C_SRC))) \
+              $(patsubst include/lib/config/%.c,$(HV_OUT)/config/%.o,$(BH_CONFIG_LIB)) \
               $(patsubst hypervisor/%.S,$(HV_OUT)/%.o,$(HV_S_SRC))
 
 $(HV_OUT)/%.o: hypervisor/%.c
+	@mkdir -p $(@D)
+	$(HV_CROSS)gcc $(HV_CFLAGS) -c -o $@ $<
+
+$(HV_OUT)/config/%.o: include/lib/config/%.c
 	@mkdir -p $(@D)
 	$(HV_CROSS)gcc $(HV_CFLAGS) -c -o $@ $<
 
