@@ -742,7 +742,8 @@ def test_against_cells_memory_of_another_cell(v, sysconf, regions, message):
 
 def test_against_cells_line_of_another_cell(v, sysconf):
     assert check_against(v, placed_cell(irqs=[8, 11]), [other_cell(irqs=[11, 8])],
-                         sysconf.root) == (ECONFLICT, "cell 'demo': PLIC line 8 belongs to cell 'other'")
+                         sysconf.root) == \
+        (ECONFLICT, "cell 'demo': PLIC line 8 belongs to cell 'other'")
 
 
 def test_against_cells_order_name_harts_memory_lines_boot_info(v, sysconf):
