@@ -59,29 +59,14 @@ def test_checkpatch_clean(name):
 
 # ---------------------------------------------------------------- CRC-32
 
-# Just what crc32.c needs from the kernel, in place of driver/bulkhead.h.
-CRC_SHIM = """
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint32_t u32;
-u32 bh_crc32(u32 crc, const void *buf, size_t len);
-"""
-
-
 @pytest.fixture(scope="module")
-def bh_crc32(tmp_path_factory):
-    """driver/crc32.c built for the host, as a Python function (crc, bytes) -> int."""
-    cc = shutil.which("cc")
-    if not cc:
-        pytest.skip("no host C compiler")
-    work = tmp_path_factory.mktemp("crc32")
-    shutil.copy(DRIVER / "crc32.c", work / "crc32.c")
-    (work / "bulkhead.h").write_text(CRC_SHIM)
-    lib = work / "libcrc32.so"
-    r = subprocess.run([cc, "-std=c11", "-O1", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror",
-                        "-o", str(lib), str(work / "crc32.c")], capture_output=True, text=True)
-    assert r.returncode == 0, f"compiling driver/crc32.c for the host:\n{r.stderr}"
+def bh_crc32():
+    """driver/crc32.c built for the host (the Makefile's HOST_CRC32, with the stand-in
+    pytest/host/support/crc32/bulkhead.h), as a Python function (crc, bytes) -> int."""
+    lib = BUILD / "host" / "crc32" / "libcrc32.so"
+    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(lib)], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, f"compiling driver/crc32.c for the host:\n{r.stdout}{r.stderr}"
     fn = ctypes.CDLL(str(lib)).bh_crc32
     fn.restype = ctypes.c_uint32
     fn.argtypes = [ctypes.c_uint32, ctypes.c_char_p, ctypes.c_size_t]
