@@ -25,16 +25,17 @@ static int check_name(struct bh_check *c, const struct bh_cell_desc *cell)
 
 		if (ch >= 0x20 && ch < 0x7f && ch != '\'')
 			continue;
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "name %s has byte 0x%x at offset %llu (printable ASCII other than ' only)",
-				      bh_bytes_text(&t, name, len), ch, BH_ULL(i));
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"name %s has byte 0x%x at offset %llu (printable ASCII other than ' only)",
+			bh_bytes_text(&t, name, len), ch, BH_ULL(i));
 	}
 	for (i = len; i < BH_CELL_NAME_LEN; i++)
 		if (name[i])
-			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "name %s has padding byte 0x%x at offset %llu after its NUL, must be 0",
-					      bh_bytes_text(&t, name, len), (unsigned char)name[i],
-					      BH_ULL(i));
+			return bh_config_fail(
+				c, BH_CONFIG_EINVAL,
+				"name %s has padding byte 0x%x at offset %llu after its NUL, must be 0",
+				bh_bytes_text(&t, name, len), (unsigned char)name[i], BH_ULL(i));
 	c->name = name;
 	return 0;
 }
@@ -44,12 +45,12 @@ static int check_region(struct bh_check *c, const struct bh_mem_region *r, uint3
 	const uint64_t rwx = BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE;
 
 	if (r->flags & ~BH_MEM_FLAGS_VALID)
-		return bh_config_fail(c, BH_CONFIG_EINVAL, "memory region %u: unknown flags 0x%llx", i,
-				      BH_ULL(r->flags & ~BH_MEM_FLAGS_VALID));
+		return bh_config_fail(c, BH_CONFIG_EINVAL, "memory region %u: unknown flags 0x%llx",
+				      i, BH_ULL(r->flags & ~BH_MEM_FLAGS_VALID));
 	if (!(r->flags & rwx))
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "memory region %u: grants no access (none of READ, WRITE, EXECUTE)",
-				      i);
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"memory region %u: grants no access (none of READ, WRITE, EXECUTE)", i);
 	/* The G-stage page-table format reserves W without R. */
 	if ((r->flags & BH_MEM_WRITE) && !(r->flags & BH_MEM_READ))
 		return bh_config_fail(c, BH_CONFIG_EINVAL,
@@ -75,17 +76,20 @@ static int check_region(struct bh_check *c, const struct bh_mem_region *r, uint3
 				      "memory region %u: size 0x%llx is not 4 KiB aligned", i,
 				      BH_ULL(r->size));
 	if (bh_range_wraps(r->phys_start, r->size))
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "memory region %u: physical range 0x%llx + 0x%llx wraps past 2^64",
-				      i, BH_ULL(r->phys_start), BH_ULL(r->size));
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"memory region %u: physical range 0x%llx + 0x%llx wraps past 2^64", i,
+			BH_ULL(r->phys_start), BH_ULL(r->size));
 	if (bh_range_wraps(r->virt_start, r->size))
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "memory region %u: guest-physical range 0x%llx + 0x%llx wraps past 2^64",
-				      i, BH_ULL(r->virt_start), BH_ULL(r->size));
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"memory region %u: guest-physical range 0x%llx + 0x%llx wraps past 2^64", i,
+			BH_ULL(r->virt_start), BH_ULL(r->size));
 	if (c->root && r->virt_start != r->phys_start)
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "memory region %u: virt_start 0x%llx differs from phys_start 0x%llx (the root cell is identity-mapped)",
-				      i, BH_ULL(r->virt_start), BH_ULL(r->phys_start));
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"memory region %u: virt_start 0x%llx differs from phys_start 0x%llx (the root cell is identity-mapped)",
+			i, BH_ULL(r->virt_start), BH_ULL(r->phys_start));
 	return 0;
 }
 
@@ -99,16 +103,18 @@ static int check_region_overlaps(struct bh_check *c, const struct bh_cell_desc *
 		for (j = 0; j < i; j++) {
 			if (bh_config_ranges_overlap(r[i].phys_start, r[i].size, r[j].phys_start,
 						     r[j].size))
-				return bh_config_fail(c, BH_CONFIG_ECONFLICT,
-						      "memory region %u physical %s overlaps region %u %s",
-						      i, bh_range_text(&a, r[i].phys_start, r[i].size),
-						      j, bh_range_text(&b, r[j].phys_start, r[j].size));
+				return bh_config_fail(
+					c, BH_CONFIG_ECONFLICT,
+					"memory region %u physical %s overlaps region %u %s", i,
+					bh_range_text(&a, r[i].phys_start, r[i].size), j,
+					bh_range_text(&b, r[j].phys_start, r[j].size));
 			if (bh_config_ranges_overlap(r[i].virt_start, r[i].size, r[j].virt_start,
 						     r[j].size))
-				return bh_config_fail(c, BH_CONFIG_ECONFLICT,
-						      "memory region %u guest-physical %s overlaps region %u %s",
-						      i, bh_range_text(&a, r[i].virt_start, r[i].size),
-						      j, bh_range_text(&b, r[j].virt_start, r[j].size));
+				return bh_config_fail(
+					c, BH_CONFIG_ECONFLICT,
+					"memory region %u guest-physical %s overlaps region %u %s",
+					i, bh_range_text(&a, r[i].virt_start, r[i].size), j,
+					bh_range_text(&b, r[j].virt_start, r[j].size));
 		}
 	}
 	return 0;
@@ -152,9 +158,10 @@ static int check_entry(struct bh_check *c, const struct bh_cell_desc *cell)
 	if (c->root) {
 		if (!cell->entry && !cell->boot_arg)
 			return 0;
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "entry 0x%llx and boot_arg 0x%llx must be 0 (the root cell is already running)",
-				      BH_ULL(cell->entry), BH_ULL(cell->boot_arg));
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"entry 0x%llx and boot_arg 0x%llx must be 0 (the root cell is already running)",
+			BH_ULL(cell->entry), BH_ULL(cell->boot_arg));
 	}
 	if (cell->entry & 1)
 		return bh_config_fail(c, BH_CONFIG_EINVAL, "entry 0x%llx is not 2-byte aligned",

@@ -76,8 +76,9 @@ static int check_others(struct bh_check *c, const struct bh_cell_desc *cell,
 	for (k = 0; k < n; k++) {
 		hart = bh_cell_hart_clash(cell, others[k]);
 		if (hart >= 0)
-			return bh_config_fail(c, BH_CONFIG_ECONFLICT, "hart %d belongs to cell '%s'",
-					      hart, others[k]->name);
+			return bh_config_fail(c, BH_CONFIG_ECONFLICT,
+					      "hart %d belongs to cell '%s'", hart,
+					      others[k]->name);
 	}
 	for (k = 0; k < n; k++) {
 		if (!bh_cell_region_clash(cell, others[k], &i, &j))
@@ -113,7 +114,8 @@ static int check_boot_info(struct bh_check *c, const struct bh_cell_desc *cell)
 					      "boot info page 0x%llx overlaps region %u",
 					      BH_ULL(cell->boot_arg), i);
 	if (!bh_page_aligned(cell->boot_arg))
-		return bh_config_fail(c, BH_CONFIG_EINVAL, "boot info address 0x%llx not page aligned",
+		return bh_config_fail(c, BH_CONFIG_EINVAL,
+				      "boot info address 0x%llx not page aligned",
 				      BH_ULL(cell->boot_arg));
 	return 0;
 }

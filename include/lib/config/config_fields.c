@@ -35,8 +35,8 @@ int bh_check_length(struct bh_check *c, size_t len, uint64_t expected)
 		return 0;
 	if (len < expected)
 		return bh_config_fail(c, BH_CONFIG_ESIZE,
-				      "truncated: file is %llu bytes, header says %llu", BH_ULL(len),
-				      BH_ULL(expected));
+				      "truncated: file is %llu bytes, header says %llu",
+				      BH_ULL(len), BH_ULL(expected));
 	return bh_config_fail(c, BH_CONFIG_ESIZE,
 			      "%llu trailing bytes: file is %llu bytes, header says %llu",
 			      BH_ULL(len - expected), BH_ULL(len), BH_ULL(expected));
@@ -128,22 +128,26 @@ int bh_check_console(struct bh_check *c, const char *label, const struct bh_cons
 	if (!type)
 		return bh_config_fail(c, BH_CONFIG_EINVAL, "%s: unknown type %u", label, con->type);
 	if (con->reserved)
-		return bh_config_fail(c, BH_CONFIG_EINVAL, "%s: reserved field is 0x%llx, must be 0",
-				      label, BH_ULL(con->reserved));
+		return bh_config_fail(c, BH_CONFIG_EINVAL,
+				      "%s: reserved field is 0x%llx, must be 0", label,
+				      BH_ULL(con->reserved));
 	if (con->type != BH_CONSOLE_NS16550) {
 		if (!con->address && !con->size && !con->reg_shift)
 			return 0;
 		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "%s: type %s takes no address, size or reg_shift", label, type);
+				      "%s: type %s takes no address, size or reg_shift", label,
+				      type);
 	}
 	if (con->reg_shift > BH_CONSOLE_MAX_REG_SHIFT)
-		return bh_config_fail(c, BH_CONFIG_EINVAL, "%s: reg_shift %u too large (at most %u)",
-				      label, con->reg_shift, BH_CONSOLE_MAX_REG_SHIFT);
+		return bh_config_fail(c, BH_CONFIG_EINVAL,
+				      "%s: reg_shift %u too large (at most %u)", label,
+				      con->reg_shift, BH_CONSOLE_MAX_REG_SHIFT);
 	need = 8ULL << con->reg_shift;
 	if (con->size < need)
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "%s: size 0x%llx too small for 8 registers with reg_shift %u (need 0x%llx)",
-				      label, BH_ULL(con->size), con->reg_shift, BH_ULL(need));
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"%s: size 0x%llx too small for 8 registers with reg_shift %u (need 0x%llx)",
+			label, BH_ULL(con->size), con->reg_shift, BH_ULL(need));
 	if (con->address & ((1ULL << con->reg_shift) - 1))
 		return bh_config_fail(c, BH_CONFIG_EINVAL,
 				      "%s: address 0x%llx not aligned to its register spacing %llu",

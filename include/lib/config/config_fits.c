@@ -16,12 +16,14 @@ static int check_cell_platform(struct bh_check *c, const struct bh_cell_desc *ce
 		if (bh_config_cpu_set_has(cell->cpu_set, h) &&
 		    plat->hart_plic_context[h] == BH_NO_CONTEXT)
 			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "hart %u has no PLIC context in the system config", h);
+					      "hart %u has no PLIC context in the system config",
+					      h);
 	for (line = plat->plic_num_sources; line < BH_MAX_IRQS; line++)
 		if (bh_config_irq_owned(cell, line))
-			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "PLIC line %u out of range (the PLIC has lines 1..%u)",
-					      line, plat->plic_num_sources - 1);
+			return bh_config_fail(
+				c, BH_CONFIG_EINVAL,
+				"PLIC line %u out of range (the PLIC has lines 1..%u)", line,
+				plat->plic_num_sources - 1);
 	return 0;
 }
 
@@ -37,15 +39,16 @@ int bh_check_cell_vs_system(struct bh_check *c, const struct bh_cell_desc *cell,
 	for (i = 0; i < cell->num_mem_regions; i++) {
 		if (bh_config_ranges_overlap(r[i].phys_start, r[i].size, hv->phys_start, hv->size))
 			return bh_config_fail(c, BH_CONFIG_ECONFLICT,
-					      "memory region %u %s overlaps hypervisor memory %s", i,
-					      bh_range_text(&a, r[i].phys_start, r[i].size),
+					      "memory region %u %s overlaps hypervisor memory %s",
+					      i, bh_range_text(&a, r[i].phys_start, r[i].size),
 					      bh_range_text(&b, hv->phys_start, hv->size));
 		if (bh_config_ranges_overlap(r[i].phys_start, r[i].size, plat->plic_base,
 					     plat->plic_size))
-			return bh_config_fail(c, BH_CONFIG_ECONFLICT,
-					      "memory region %u %s maps the PLIC window %s (the hypervisor emulates the PLIC)",
-					      i, bh_range_text(&a, r[i].phys_start, r[i].size),
-					      bh_range_text(&b, plat->plic_base, plat->plic_size));
+			return bh_config_fail(
+				c, BH_CONFIG_ECONFLICT,
+				"memory region %u %s maps the PLIC window %s (the hypervisor emulates the PLIC)",
+				i, bh_range_text(&a, r[i].phys_start, r[i].size),
+				bh_range_text(&b, plat->plic_base, plat->plic_size));
 	}
 	return check_cell_platform(c, cell, plat);
 }
@@ -66,15 +69,17 @@ static int check_cell_regions_in_root(struct bh_check *c, const struct bh_cell_d
 		bool io = r[i].flags & BH_MEM_IO;
 
 		outer = bh_config_region_by_phys(root, r[i].phys_start, r[i].size);
-		if (outer && !io && !(outer->flags & BH_MEM_IO) && !(outer->flags & BH_MEM_LOADABLE))
-			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "memory region %u %s is in the root kernel's RAM, not in a root region cells are carved from (RAM with BH_MEM_LOADABLE)",
-					      i, bh_range_text(&t, r[i].phys_start, r[i].size));
+		if (outer && !io && !(outer->flags & BH_MEM_IO) &&
+		    !(outer->flags & BH_MEM_LOADABLE))
+			return bh_config_fail(
+				c, BH_CONFIG_EINVAL,
+				"memory region %u %s is in the root kernel's RAM, not in a root region cells are carved from (RAM with BH_MEM_LOADABLE)",
+				i, bh_range_text(&t, r[i].phys_start, r[i].size));
 		if (outer && !(outer->flags & BH_MEM_IO) == !io)
 			continue;
-		return bh_config_fail(c, BH_CONFIG_EINVAL, "memory region %u %s is not inside a root %s region",
-				      i, bh_range_text(&t, r[i].phys_start, r[i].size),
-				      io ? "IO" : "RAM");
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL, "memory region %u %s is not inside a root %s region",
+			i, bh_range_text(&t, r[i].phys_start, r[i].size), io ? "IO" : "RAM");
 	}
 	return 0;
 }

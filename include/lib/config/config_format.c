@@ -82,7 +82,8 @@ const char *bh_range_text(struct bh_range_text *t, uint64_t start, uint64_t size
 	if (size && start + size == 0)
 		format_into(t->s, sizeof(t->s), "[0x%llx..2^64)", BH_ULL(start));
 	else
-		format_into(t->s, sizeof(t->s), "[0x%llx..0x%llx)", BH_ULL(start), BH_ULL(start + size));
+		format_into(t->s, sizeof(t->s), "[0x%llx..0x%llx)", BH_ULL(start),
+			    BH_ULL(start + size));
 	return t->s;
 }
 

@@ -3,8 +3,7 @@
 #include "config_internal.h"
 
 int bh_config_check_placement(uint64_t region_start, uint64_t region_size, uint64_t image_end,
-			      uint64_t config_phys, uint64_t config_size, char *err,
-			      size_t err_len)
+			      uint64_t config_phys, uint64_t config_size, char *err, size_t err_len)
 {
 	struct bh_range_text config, region;
 	struct bh_check c;
@@ -14,8 +13,9 @@ int bh_config_check_placement(uint64_t region_start, uint64_t region_size, uint6
 	    image_end <= region_start + region_size && config_phys >= image_end &&
 	    bh_config_range_contains(region_start, region_size, config_phys, config_size))
 		return 0;
-	return bh_config_fail(&c, BH_CONFIG_EINVAL,
-			      "at %s, not between the hypervisor image's end 0x%llx and the end of its region %s",
-			      bh_range_text(&config, config_phys, config_size), BH_ULL(image_end),
-			      bh_range_text(&region, region_start, region_size));
+	return bh_config_fail(
+		&c, BH_CONFIG_EINVAL,
+		"at %s, not between the hypervisor image's end 0x%llx and the end of its region %s",
+		bh_range_text(&config, config_phys, config_size), BH_ULL(image_end),
+		bh_range_text(&region, region_start, region_size));
 }

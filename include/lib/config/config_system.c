@@ -18,24 +18,27 @@ static int check_hart_contexts(struct bh_check *c, const struct bh_platform_info
 		if (ctx == BH_NO_CONTEXT)
 			continue;
 		if (ctx >= PLIC_MAX_CONTEXTS)
-			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "hart %u: PLIC context %u out of range (a PLIC has at most %u contexts)",
-					      h, ctx, PLIC_MAX_CONTEXTS);
+			return bh_config_fail(
+				c, BH_CONFIG_EINVAL,
+				"hart %u: PLIC context %u out of range (a PLIC has at most %u contexts)",
+				h, ctx, PLIC_MAX_CONTEXTS);
 		need = PLIC_CONTEXT_BASE + ((uint64_t)ctx + 1) * PLIC_CONTEXT_STRIDE;
 		if (need > plat->plic_size)
-			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "hart %u: PLIC context %u lies beyond the PLIC window (needs 0x%llx bytes, window is 0x%llx)",
-					      h, ctx, BH_ULL(need), BH_ULL(plat->plic_size));
+			return bh_config_fail(
+				c, BH_CONFIG_EINVAL,
+				"hart %u: PLIC context %u lies beyond the PLIC window (needs 0x%llx bytes, window is 0x%llx)",
+				h, ctx, BH_ULL(need), BH_ULL(plat->plic_size));
 		/* Silently unrouted otherwise: the vPLIC has no room for it. */
 		if (ctx >= BH_MAX_PLIC_CONTEXTS)
-			return bh_config_fail(c, BH_CONFIG_EINVAL,
-					      "hart %u: PLIC context %u is beyond the %u contexts Bulkhead supports",
-					      h, ctx, BH_MAX_PLIC_CONTEXTS);
+			return bh_config_fail(
+				c, BH_CONFIG_EINVAL,
+				"hart %u: PLIC context %u is beyond the %u contexts Bulkhead supports",
+				h, ctx, BH_MAX_PLIC_CONTEXTS);
 		for (other = 0; other < h; other++)
 			if (plat->hart_plic_context[other] == ctx)
 				return bh_config_fail(c, BH_CONFIG_ECONFLICT,
-						      "harts %u and %u share PLIC context %u", other, h,
-						      ctx);
+						      "harts %u and %u share PLIC context %u",
+						      other, h, ctx);
 	}
 	return 0;
 }
@@ -63,9 +66,10 @@ static int check_platform(struct bh_check *c, const struct bh_system_config *sys
 		return fail_overlap(c, "PLIC window", plat->plic_base, plat->plic_size,
 				    "hypervisor memory", hv->phys_start, hv->size);
 	if (plat->plic_num_sources < 2 || plat->plic_num_sources > BH_MAX_IRQS)
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "PLIC source count %u out of range (2..%u, counting source 0)",
-				      plat->plic_num_sources, BH_MAX_IRQS);
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"PLIC source count %u out of range (2..%u, counting source 0)",
+			plat->plic_num_sources, BH_MAX_IRQS);
 	if (!plat->timebase_frequency)
 		return bh_config_fail(c, BH_CONFIG_EINVAL, "timebase frequency is 0");
 	ret = bh_check_reserved(c, &plat->reserved0, sizeof(plat->reserved0),
