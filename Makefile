@@ -51,9 +51,14 @@ HVCALL         := $(KHOME)/modules/hvcall/hvcall.ko
 
 HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                   -Iinclude -Ihypervisor/include -DBH_HOST
-HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c))
+# The config validator: one library, built into the hypervisor, the driver, hvctl,
+# cellcheck, the host tests and the fuzzers (include/bulkhead/config_check.h).
+BH_CONFIG_LIB  := $(sort $(wildcard include/lib/config/*.c))
+BH_CONFIG_HDR  := $(wildcard include/lib/config/*.h)
+HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c)) \
+                  $(BH_CONFIG_LIB)
 HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h \
-                    pytest/host/support/*.h) tools/bench/spin.h
+                    pytest/host/support/*.h) tools/bench/spin.h $(BH_CONFIG_HDR)
 
 ROOTFS_FILES   := $(wildcard configs/rootfs/*)
 
@@ -154,11 +159,28 @@ run: all
 		--append "bulkhead.enable=1"
 
 # ---------------------------------------------------------------- host-side code
-host: $(HOST_LIB)
+# The host tests' C: the core library, and stand-ins that live in subdirectories
+# of pytest/host/support/ (its top-level files are part of the core library):
+#   HVCTL_SHIM  an LD_PRELOAD library that plays /dev/bulkhead for test_hvctl.py
+#   HOST_CRC32  driver/crc32.c with a stand-in for the kernel's headers, for test_driver_style.py
+HVCTL_SHIM     := $(BUILD)/host/hvctl-driver-shim.so
+HOST_CRC32     := $(BUILD)/host/crc32/libcrc32.so
+
+host: $(HOST_LIB) $(HVCTL_SHIM) $(HOST_CRC32)
 
 $(HOST_LIB): $(HOST_CORE_SRC) $(HOST_CORE_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -shared -Wl,--no-undefined -o $@ $(HOST_CORE_SRC)
+
+$(HVCTL_SHIM): pytest/host/support/hvctl/driver_shim.c include/bulkhead/uapi.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Werror -shared -fPIC -Iinclude -o $@ $<
+
+# crc32.c includes "bulkhead.h", found next to it first: both are copied side by side.
+$(HOST_CRC32): driver/crc32.c pytest/host/support/crc32/bulkhead.h
+	@mkdir -p $(@D)
+	cp $^ $(@D)/
+	$(CC) -std=c11 -O1 -fPIC -shared -Wall -Wextra -Werror -o $@ $(@D)/crc32.c
 
 # ---------------------------------------------------------------- tests
 # The board tests boot (or check modules built for) the kernel of KERNEL.

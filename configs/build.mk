@@ -24,11 +24,11 @@ ROOTFS_EXTRA += /etc/bulkhead/system.cell=$(BUILD)/configs/system.cell
 
 BH_CONFIG_DEPS := include/bulkhead/config.h $(wildcard configs/*.h) configs/build.mk $(BH_CELLCHECK)
 
-$(BH_CELLCHECK): tools/host/cellcheck.c hypervisor/core/config_check.c \
+$(BH_CELLCHECK): tools/host/cellcheck.c $(BH_CONFIG_LIB) $(BH_CONFIG_HDR) \
 		include/bulkhead/config.h include/bulkhead/config_check.h
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -Wshadow -Iinclude -DBH_HOST -o $@ \
-		tools/host/cellcheck.c hypervisor/core/config_check.c
+		tools/host/cellcheck.c $(BH_CONFIG_LIB)
 
 # Compile $< to $(@:.cell=.o) and cut the .bh_config section out as $@. The
 # section must hold bh_config_file and nothing else, and carry no relocations

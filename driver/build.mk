@@ -1,7 +1,8 @@
 # The Bulkhead kernel module, built against the root kernel ($(KOUT)), in that
 # kernel's own place ($(KHOME)/driver: build/driver for 6.1).
 # Kbuild writes its outputs next to the sources, so the sources (and the
-# config validator the module shares with the hypervisor and hvctl) are
+# config validator the module shares with the hypervisor and hvctl,
+# include/lib/config/) are
 # copied into that directory first. cp -p keeps their times, so Kbuild
 # recompiles only what changed.
 
@@ -9,7 +10,7 @@ BH_DRIVER_MK   := $(lastword $(MAKEFILE_LIST))
 BH_DRIVER_DIR  := $(KHOME)/driver
 BH_DRIVER_KO   := $(BH_DRIVER_DIR)/bulkhead.ko
 BH_DRIVER_SRCS := $(sort $(wildcard driver/*.c driver/*.h driver/*.S)) driver/Kbuild \
-                  hypervisor/core/config_check.c
+                  $(BH_CONFIG_LIB) $(BH_CONFIG_HDR)
 
 ALL_EXTRA    += $(BH_DRIVER_KO)
 ROOTFS_EXTRA += /lib/modules/bulkhead/bulkhead.ko=$(BH_DRIVER_KO)

@@ -3,12 +3,13 @@
  * Creating and destroying cells (BH_IOCTL_CELL_CREATE, BH_IOCTL_CELL_DESTROY)
  * and keeping their CPUs away from Linux in between.
  *
- * Create checks the config on its own, against the system config, then
- * against the running machine and the cells there are: a refusal changes
- * nothing. Only then does Linux give up the cell's CPUs (it stops their
- * harts through SBI HSM, and the hypervisor parks them) and the hypervisor
- * builds the cell. Destroy undoes it in the opposite order: the hypervisor
- * hands the harts back stopped and Linux starts them again.
+ * Create checks the config on its own, against the system config and the
+ * cells there are (the validator's checks, which the hypervisor makes again),
+ * then against the running machine: a refusal changes nothing. Only then
+ * does Linux give up the cell's CPUs (it stops their harts through SBI HSM,
+ * and the hypervisor parks them) and the hypervisor builds the cell.
+ * Destroy undoes it in the opposite order: the hypervisor hands the harts
+ * back stopped and Linux starts them again.
  */
 #define pr_fmt(fmt) "bulkhead: " fmt
 
@@ -27,7 +28,6 @@
 #include <bulkhead/config_check.h>
 
 #include "bulkhead.h"
-#include "cell_check.h"
 #include "hypercall.h"
 
 /* How long a hart may take to stop after Linux took its CPU offline. */
@@ -224,6 +224,41 @@ static long copy_config(struct bh_create_ctx *ctx)
 	return 0;
 }
 
+/* The validator's verdict on the cell beside the cells there are, as an errno. */
+static long check_against_cells(struct bh_create_ctx *ctx)
+{
+	const struct bh_cell_desc **others, *root = NULL;
+	const struct bh_cell *cell;
+	unsigned int n = 0;
+	int ret;
+
+	list_for_each_entry(cell, &bh_driver.cells, node)
+		n++;
+	others = kmalloc_array(n, sizeof(*others), GFP_KERNEL);
+	if (!others)
+		return bh_fail(&ctx->reply, -ENOMEM, "no memory to check cell '%s'", ctx->name);
+	n = 0;
+	list_for_each_entry(cell, &bh_driver.cells, node) {
+		if (cell->root)
+			root = cell->desc;
+		else
+			others[n++] = cell->desc;
+	}
+	ret = bh_config_check_against_cells(ctx->desc, root, others, n, ctx->check_msg,
+					    sizeof(ctx->check_msg));
+	kfree(others);
+	switch (ret) {
+	case 0:
+		return 0;
+	case BH_CONFIG_EEXIST:
+		return bh_fail(&ctx->reply, -EEXIST, "%s", ctx->check_msg);
+	case BH_CONFIG_ECONFLICT:
+		return bh_fail(&ctx->reply, -EBUSY, "%s", ctx->check_msg);
+	default:
+		return bh_fail(&ctx->reply, -EINVAL, "%s", ctx->check_msg);
+	}
+}
+
 static long check_config(struct bh_create_ctx *ctx)
 {
 	const char *problem;
@@ -239,28 +274,16 @@ static long check_config(struct bh_create_ctx *ctx)
 	if (problem)
 		return bh_fail(&ctx->reply, -EINVAL, "cell name '%s' %s: sysfs cannot show it",
 			       ctx->name, problem);
-	if (bh_cell_find(ctx->name))
-		return bh_fail(&ctx->reply, -EEXIST, "cell '%s' already exists", ctx->name);
-	return 0;
+	return check_against_cells(ctx);
 }
 
-/* The cell's harts: the root's now, with their CPUs online in Linux. */
+/* The cell's harts (no other cell's, check_config() saw to that) have their CPUs online. */
 static long check_cpus(struct bh_create_ctx *ctx)
 {
-	const struct bh_cell *other;
 	struct cpumask rest;
 	unsigned int hart;
-	int cpu, shared;
+	int cpu;
 
-	list_for_each_entry(other, &bh_driver.cells, node) {
-		if (other->root)
-			continue;
-		shared = bh_cell_hart_clash(ctx->desc, other->desc);
-		if (shared >= 0)
-			return bh_fail(&ctx->reply, -EBUSY,
-				       "cell '%s': hart %d belongs to cell '%s'", ctx->name, shared,
-				       other->desc->name);
-	}
 	for (hart = 0; hart < BH_MAX_HARTS; hart++) {
 		if (!bh_config_cpu_set_has(ctx->desc->cpu_set, hart))
 			continue;
@@ -282,13 +305,11 @@ static long check_cpus(struct bh_create_ctx *ctx)
 	return 0;
 }
 
-/* Its memory is nobody's but the root's: not Linux's RAM, not another cell's. */
+/* Its memory is not Linux's RAM (check_config() saw that it is no other cell's). */
 static long check_memory(struct bh_create_ctx *ctx)
 {
 	const struct bh_mem_region *r = bh_config_cell_regions(ctx->desc);
-	const struct bh_mem_region *o;
-	const struct bh_cell *other;
-	u32 i, j;
+	u32 i;
 
 	for (i = 0; i < ctx->desc->num_mem_regions; i++) {
 		if (region_intersects(r[i].phys_start, r[i].size, IORESOURCE_SYSTEM_RAM,
@@ -299,34 +320,6 @@ static long check_memory(struct bh_create_ctx *ctx)
 			"cell '%s': %s region %u [0x%llx..0x%llx) overlaps Linux RAM (the root's kernel)",
 			ctx->name, region_kind(&r[i]), i, r[i].phys_start,
 			r[i].phys_start + r[i].size);
-	}
-	list_for_each_entry(other, &bh_driver.cells, node) {
-		if (other->root || !bh_cell_region_clash(ctx->desc, other->desc, &i, &j))
-			continue;
-		o = bh_config_cell_regions(other->desc) + j;
-		return bh_fail(
-			&ctx->reply, -EBUSY,
-			"cell '%s': %s region %u [0x%llx..0x%llx) overlaps %s region %u [0x%llx..0x%llx) of cell '%s'",
-			ctx->name, region_kind(&r[i]), i, r[i].phys_start,
-			r[i].phys_start + r[i].size, region_kind(o), j, o->phys_start,
-			o->phys_start + o->size, other->desc->name);
-	}
-	return 0;
-}
-
-static long check_lines(struct bh_create_ctx *ctx)
-{
-	const struct bh_cell *other;
-	u32 line;
-
-	list_for_each_entry(other, &bh_driver.cells, node) {
-		if (other->root)
-			continue;
-		line = bh_cell_line_clash(ctx->desc, other->desc);
-		if (line)
-			return bh_fail(&ctx->reply, -EBUSY,
-				       "cell '%s': PLIC line %u belongs to cell '%s'", ctx->name,
-				       line, other->desc->name);
 	}
 	return 0;
 }
@@ -349,8 +342,6 @@ static long create_locked(struct bh_create_ctx *ctx)
 		ret = check_cpus(ctx);
 	if (!ret)
 		ret = check_memory(ctx);
-	if (!ret)
-		ret = check_lines(ctx);
 	if (ret)
 		return ret;
 

@@ -22,12 +22,19 @@ HV_LDFLAGS := --gc-sections -pie --no-dynamic-linker -z norelro -z noexecstack -
 # asm-defines.c is not part of the image: it only yields asm-defines.h.
 HV_ASM_DEFINES_SRC := hypervisor/arch/riscv/asm-defines.c
 HV_C_SRC   := $(filter-out $(HV_ASM_DEFINES_SRC), \
-                $(wildcard hypervisor/core/*.c hypervisor/arch/riscv/*.c hypervisor/lib/*.c))
+                $(wildcard hypervisor/core/*.c hypervisor/arch/riscv/*.c hypervisor/lib/*.c)) \
+              $(BH_CONFIG_LIB)
 HV_S_SRC   := $(wildcard hypervisor/arch/riscv/*.S)
 HV_S_OBJS  := $(patsubst hypervisor/%.S,$(HV_OUT)/%.o,$(HV_S_SRC))
-HV_OBJS    := $(patsubst hypervisor/%.c,$(HV_OUT)/%.o,$(HV_C_SRC)) $(HV_S_OBJS)
+HV_OBJS    := $(patsubst hypervisor/%.c,$(HV_OUT)/%.o,$(filter hypervisor/%,$(HV_C_SRC))) \
+              $(patsubst include/lib/config/%.c,$(HV_OUT)/config/%.o,$(BH_CONFIG_LIB)) \
+              $(HV_S_OBJS)
 
 $(HV_OUT)/%.o: hypervisor/%.c
+	@mkdir -p $(@D)
+	$(HV_CROSS)gcc $(HV_CFLAGS) -c -o $@ $<
+
+$(HV_OUT)/config/%.o: include/lib/config/%.c
 	@mkdir -p $(@D)
 	$(HV_CROSS)gcc $(HV_CFLAGS) -c -o $@ $<
 

@@ -10,8 +10,10 @@
 # cppcheck and clang's analyzer (the checkers scan-build runs: clang --analyze) go over
 # hypervisor/, inmates/ and tools/, each file with the flags it is built with, read from the
 # Makefile's own variables. The sets:
-#   hypervisor       hypervisor/{core,arch/riscv,lib}/*.c, HV_CFLAGS (riscv64, freestanding)
-#   hypervisor-host  hypervisor/core/*.c, HOST_CFLAGS (-DBH_HOST: libbhcore.so, the host tests)
+#   hypervisor       hypervisor/{core,arch/riscv,lib}/*.c and the config validator
+#                    include/lib/config/*.c (HV_C_SRC), HV_CFLAGS (riscv64, freestanding)
+#   hypervisor-host  hypervisor/core/*.c, include/lib/config/*.c, HOST_CFLAGS (-DBH_HOST:
+#                    libbhcore.so, the host tests)
 #   inmates          inmates/{lib,demos}/*.c, INM_CFLAGS (riscv64, freestanding)
 #   hvctl            tools/hvctl/*.c, HVCTL_CFLAGS (host)
 #   host-tools       tools/host/*.c, as configs/build.mk builds cellcheck (host)
@@ -87,7 +89,7 @@ set_load() {
 	hypervisor-host)
 		SET_TARGET=host
 		SET_FLAGS=$(analysis_flags $(mkvar HOST_CFLAGS))
-		SET_FILES=(hypervisor/core/*.c) ;;
+		SET_FILES=(hypervisor/core/*.c include/lib/config/*.c) ;;
 	inmates)
 		SET_TARGET=riscv
 		SET_FLAGS=$(analysis_flags $(mkvar INM_CFLAGS))

@@ -4,8 +4,8 @@
 # hvctl links the config validator the driver and the hypervisor use, so a
 # config it accepts is one they accept too.
 
-HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) hypervisor/core/config_check.c
-HVCTL_DEPS   := $(HVCTL_SRCS) $(wildcard tools/hvctl/*.h) tools/build.mk \
+HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) $(BH_CONFIG_LIB)
+HVCTL_DEPS   := $(HVCTL_SRCS) $(BH_CONFIG_HDR) $(wildcard tools/hvctl/*.h) tools/build.mk \
                 include/bulkhead/config.h include/bulkhead/config_check.h \
                 include/bulkhead/uapi.h include/bulkhead/hypercall.h
 HVCTL_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

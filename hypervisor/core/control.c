@@ -253,43 +253,27 @@ static void move_lines(const struct cell *cell, struct cell *from, struct cell *
 
 /* ---------------------------------------------------------------- create */
 
-/* Refuse anything another cell already has; a message names it. */
+/*
+ * Refuse what another cell already has (its name, harts, memory, lines) and a
+ * bad boot info page: the validator's check, the one the driver runs too.
+ */
 static long check_against_cells(const struct bh_cell_desc *d)
 {
-	const struct bh_mem_region *r = bh_config_cell_regions(d);
+	const struct bh_cell_desc *others[HV_MAX_CELLS];
+	char err[BH_CONFIG_ERR_LEN];
+	unsigned int n = 0;
+	int ret;
 
-	for (unsigned int id = 1; id < HV_MAX_CELLS; id++) {
-		const struct cell *other = hv.cells[id];
-		const struct bh_mem_region *o;
-
-		if (!other)
-			continue;
-		if (!memcmp(other->name, d->name, BH_CELL_NAME_LEN)) {
-			hv_printk("bulkhead: cell '%s' exists already\n", other->name);
-			return SBI_ERR_ALREADY_AVAILABLE;
-		}
-		o = bh_config_cell_regions(other->desc);
-		for (uint32_t i = 0; i < d->num_mem_regions; i++)
-			for (uint32_t j = 0; j < other->desc->num_mem_regions; j++)
-				if (ranges_overlap(r[i].phys_start, r[i].size, o[j].phys_start,
-						   o[j].size)) {
-					hv_printk("bulkhead: cell '%s': region %u overlaps cell '%s'\n",
-						  d->name, i, other->name);
-					return SBI_ERR_DENIED;
-				}
-	}
-	for (uint32_t i = 0; i < d->num_mem_regions; i++)
-		if (ranges_overlap(d->boot_arg, HV_PAGE_SIZE, r[i].virt_start, r[i].size)) {
-			hv_printk("bulkhead: cell '%s': boot info page 0x%lx overlaps region %u\n",
-				  d->name, (unsigned long)d->boot_arg, i);
-			return SBI_ERR_INVALID_PARAM;
-		}
-	if (d->boot_arg & (HV_PAGE_SIZE - 1)) {
-		hv_printk("bulkhead: cell '%s': boot info address 0x%lx not page aligned\n", d->name,
-			  (unsigned long)d->boot_arg);
-		return SBI_ERR_INVALID_PARAM;
-	}
-	return SBI_SUCCESS;
+	for (unsigned int id = 1; id < HV_MAX_CELLS; id++)
+		if (hv.cells[id])
+			others[n++] = hv.cells[id]->desc;
+	ret = bh_config_check_against_cells(d, hv.root.desc, others, n, err, sizeof(err));
+	if (!ret)
+		return SBI_SUCCESS;
+	hv_printk("bulkhead: %s\n", err);
+	if (ret == BH_CONFIG_EEXIST)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	return ret == BH_CONFIG_ECONFLICT ? SBI_ERR_DENIED : SBI_ERR_INVALID_PARAM;
 }
 
 static long check_harts_and_lines(const struct bh_cell_desc *d)

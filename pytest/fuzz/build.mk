@@ -1,5 +1,6 @@
 # Host fuzzing: one libFuzzer harness per input surface of the host-built core
-# (docs/fuzzing.md). Every harness links the core (hypervisor/core/*.c) and the
+# (docs/fuzzing.md). Every harness links the core (hypervisor/core/*.c and the
+# config validator, include/lib/config/*.c) and the
 # host stand-ins (pytest/host/support/*.c), built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, from one archive: the linker takes only the
 # objects a harness needs.
@@ -23,14 +24,16 @@ FUZZ_LIB      := $(FUZZ_OUT)/libbhcore-fuzz.a
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BASE     := -std=c11 -O1 -g -Iinclude -Ihypervisor/include -DBH_HOST $(FUZZ_SAN)
 # The core is kept warning-free by the gcc build of libbhcore.so (-Werror there).
-FUZZ_CORE_CFLAGS    := $(FUZZ_BASE) -fsanitize=fuzzer-no-link -Wall -Wextra \
+# -Iinclude/lib/config: a mutant's copy of a validator file (fuzz-mutant) finds its private header.
+FUZZ_CORE_CFLAGS    := $(FUZZ_BASE) -Iinclude/lib/config -fsanitize=fuzzer-no-link -Wall -Wextra \
                        -fsanitize-coverage-ignorelist=pytest/fuzz/coverage-ignore.txt
 FUZZ_HARNESS_CFLAGS := $(FUZZ_BASE) -fsanitize=fuzzer -Wall -Wextra -Werror -Wshadow \
                        -Wstrict-prototypes -D_GNU_SOURCE
 FUZZ_ENV      := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-FUZZ_CORE_SRC := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c))
+FUZZ_CORE_SRC := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c)) \
+                 $(BH_CONFIG_LIB)
 FUZZ_CORE_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_CORE_SRC))
 
 ALL_EXTRA += $(FUZZ_BINS)

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz harness: the config validator (hypervisor/core/config_check.c), which the driver, the
+ * Fuzz harness: the config validator (include/lib/config/), which the driver, the
  * hypervisor and hvctl run on configs the root hands them.
  *
  * Input: u8 mode, u8 message-buffer length, then
  *   mode % 4 == 0: a system config (everything that follows);
  *   mode % 4 == 1: a cell config;
  *   mode % 4 == 2: u16 length n, a system config of n bytes, then a cell config: both are
- *                  checked and, if both pass, bh_config_check_cell_fits();
+ *                  checked and, if both pass, bh_config_check_cell_fits() and
+ *                  bh_config_check_against_cells() (beside the root alone, beside itself
+ *                  and beside a renamed copy of itself);
  *   mode % 4 == 3: 5 x u64 for bh_config_check_placement() (region, image end, config).
  * Mode bit 7 passes the buffer misaligned (must be refused with BH_CONFIG_EBUFFER). The
  * message-buffer length 0 passes err = NULL. Every buffer is allocated to its exact size, so
@@ -21,7 +23,9 @@
  * regions that do not overlap, valid flags, a printable NUL-padded name, unique in-window PLIC
  * contexts the vPLIC models, the entry point in executable RAM, an NS16550 console inside a
  * writable IO region, and (for cell_fits) harts, lines and regions taken from the root (RAM
- * from its loadable pool). The range helpers are compared with 128-bit arithmetic on the
+ * from its loadable pool; for against_cells, a page-aligned boot info page outside its
+ * regions, a name not the root's, a cell beside itself refused by name and beside a renamed
+ * copy by a shared hart). The range helpers are compared with 128-bit arithmetic on the
  * config's own numbers.
  */
 #include <string.h>
@@ -367,6 +371,57 @@ static int fits_check(const struct bh_system_config *sys, const struct bh_cell_d
 	return ret;
 }
 
+/* bh_config_check_against_cells() of an accepted cell, beside the root alone and beside itself. */
+static void check_against(const struct bh_system_config *sys, const struct bh_cell_desc *cell,
+			  size_t cell_len, size_t err_len)
+{
+	const struct bh_mem_region *r = bh_config_cell_regions(cell);
+	char *err = err_len ? malloc(err_len) : NULL;
+	const struct bh_cell_desc *others[1];
+	char full[BH_CONFIG_ERR_LEN];
+	struct bh_cell_desc *twin;
+	uint8_t *twin_block;
+	uint32_t i;
+	int ret;
+
+	ret = bh_config_check_against_cells(cell, &sys->root_cell, NULL, 0, err, err_len);
+	FUZZ_CHECK(ret == 0 || ret == BH_CONFIG_EEXIST || ret == BH_CONFIG_EINVAL,
+		   "against: return %d beside the root alone", ret);
+	FUZZ_CHECK(bh_config_check_against_cells(cell, &sys->root_cell, NULL, 0, full,
+						 sizeof(full)) == ret,
+		   "against: verdict depends on the message buffer");
+	FUZZ_CHECK(!ret == !full[0], "against: return %d with message \"%s\"", ret, full);
+	if (err) {
+		size_t n = strnlen(err, err_len);
+
+		FUZZ_CHECK(n < err_len, "against: message overran its %zu-byte buffer", err_len);
+		FUZZ_CHECK(!strncmp(err, full, n),
+			   "against: short message \"%s\" is not a prefix of \"%s\"", err, full);
+	}
+	free(err);
+	if (!ret) {
+		FUZZ_CHECK(!(cell->boot_arg & (PAGE - 1)), "against: accepted boot info at 0x%llx",
+			   (unsigned long long)cell->boot_arg);
+		for (i = 0; i < cell->num_mem_regions; i++)
+			FUZZ_CHECK(!overlap_ref(cell->boot_arg, PAGE, r[i].virt_start, r[i].size),
+				   "against: accepted boot info in region %u", i);
+		FUZZ_CHECK(strncmp(cell->name, sys->root_cell.name, BH_CELL_NAME_LEN),
+			   "against: accepted the root's name");
+	}
+	others[0] = cell;
+	FUZZ_CHECK(bh_config_check_against_cells(cell, NULL, others, 1, NULL, 0) ==
+			   BH_CONFIG_EEXIST,
+		   "against: a cell beside itself is not refused by its name");
+	/* Another name, the same (non-empty) harts. */
+	twin = (struct bh_cell_desc *)copy_of((const uint8_t *)cell, cell_len, false, &twin_block);
+	twin->name[0] = twin->name[0] == 'a' ? 'b' : 'a';
+	others[0] = twin;
+	ret = bh_config_check_against_cells(cell, NULL, others, 1, full, sizeof(full));
+	FUZZ_CHECK(ret == BH_CONFIG_ECONFLICT && strstr(full, " belongs to cell '"),
+		   "against: a renamed twin is not refused by a hart: %d \"%s\"", ret, full);
+	free(twin_block);
+}
+
 /* bh_config_check_placement() against 128-bit arithmetic. */
 static void check_placement(struct fuzz_in *in, size_t err_len)
 {
@@ -624,8 +679,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cell = copy_of(cell, cell_len, false, &cell_block);
 	check_system((const void *)sys, sys_len);
 	check_cell((const void *)cell, false);
-	if (!fits_check((const void *)sys, (const void *)cell, err_len))
+	if (!fits_check((const void *)sys, (const void *)cell, err_len)) {
 		check_fits((const void *)sys, (const void *)cell);
+		check_against((const void *)sys, (const void *)cell, cell_len, err_len);
+	}
 	free(sys_block);
 	free(cell_block);
 	return 0;

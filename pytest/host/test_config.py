@@ -24,7 +24,7 @@ from paths import BUILD, ROOT  # noqa: E402
 SYSTEM_CELL = BUILD / "configs" / "system.cell"
 CELLCHECK = BUILD / "configs" / "cellcheck"
 
-ESIZE, EFORMAT, EINVAL, ECONFLICT, EBUFFER = -1, -2, -3, -4, -5
+ESIZE, EFORMAT, EINVAL, ECONFLICT, EBUFFER, EEXIST = -1, -2, -3, -4, -5, -6
 ERR_LEN = 256
 RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
 RW = cf.MEM_READ | cf.MEM_WRITE
@@ -65,6 +65,11 @@ def v(core):
     core.bh_config_check_placement.argtypes = [ctypes.c_uint64] * 5 + [ctypes.c_char_p,
                                                                       ctypes.c_size_t]
     core.bh_config_check_placement.restype = ctypes.c_int
+    core.bh_config_check_against_cells.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                                   ctypes.POINTER(ctypes.c_void_p),
+                                                   ctypes.c_uint, ctypes.c_char_p,
+                                                   ctypes.c_size_t]
+    core.bh_config_check_against_cells.restype = ctypes.c_int
     return core
 
 
@@ -644,6 +649,144 @@ def test_cell_does_not_fit(v, sysconf, case):
     assert check_cell(v, cell.pack()) == (0, "")
     assert check_system(v, sys_data) == (0, "")
     assert check_fits(v, sys_data, cell.pack()) == (code, message)
+
+
+# ---------------------------------------------------------------- beside the cells there are
+
+# Where the hypervisor maps a cell's boot info page: below its RAM, as the inmates have it.
+BOOT_INFO = 0x7ffff000
+
+
+def placed_cell(name="demo", harts=(3,), irqs=(8,), regions=None, boot_arg=BOOT_INFO):
+    """A valid cell config; by default the demo cell with its boot info page beside its RAM."""
+    cell = cf.Cell(name=name, entry=0x80000000, boot_arg=boot_arg,
+                   console=cf.Console(type=cf.CONSOLE_SBI),
+                   regions=regions if regions is not None else [
+                       cf.MemRegion(0xbce00000, 0x80000000, 0x100000, RWX | cf.MEM_LOADABLE),
+                       cf.MemRegion(0x10008000, 0x10008000, 0x1000, RW_IO)])
+    cell.set_harts(list(harts))
+    cell.set_irqs(list(irqs))
+    return cell
+
+
+def other_cell(name="other", harts=(2,), irqs=(9,), regions=None):
+    """A cell beside the demo cell that shares nothing with it (unless told to)."""
+    return placed_cell(name, harts, irqs, regions if regions is not None else [
+        cf.MemRegion(0xbcf00000, 0x80000000, 0x100000, RWX | cf.MEM_LOADABLE),
+        cf.MemRegion(0x10007000, 0x10007000, 0x1000, RW_IO)])
+
+
+def own_ram(phys):
+    """Just a page of RAM at phys for the entry, to keep a cell valid."""
+    return [cf.MemRegion(phys, 0x80000000, 0x1000, RWX)]
+
+
+def check_against(v, cell, others, root=None, err_len=ERR_LEN):
+    """(code, message) of bh_config_check_against_cells(); every cell config must be valid."""
+    for c in [cell, *others]:
+        assert check_cell(v, c.pack()) == (0, ""), c.name_str
+    bufs = [_buffer(c.pack()) for c in others]
+    array = (ctypes.c_void_p * max(len(bufs), 1))(*[ctypes.addressof(b) for b in bufs])
+    cbuf = _buffer(cell.pack())
+    rbuf = _buffer(root.pack()) if root else None
+    err = ctypes.create_string_buffer(max(err_len, 1))
+    rc = v.bh_config_check_against_cells(cbuf, rbuf, array, len(bufs), err if err_len else None,
+                                         err_len)
+    assert cbuf.raw[:len(cell.pack())] == cell.pack(), "the validator modified the config"
+    return rc, err.value.decode()
+
+
+def test_against_cells_accepts_a_cell_sharing_nothing(v, sysconf):
+    assert check_fits(v, sysconf.pack(), placed_cell().pack()) == (0, "")
+    assert check_against(v, placed_cell(), [], sysconf.root) == (0, "")
+    assert check_against(v, placed_cell(), [other_cell()], sysconf.root) == (0, "")
+    assert check_against(v, placed_cell(), [other_cell("a", harts=[0]), other_cell("b")]) == \
+        (0, "")
+    # Regions that only touch do not overlap; guest-physical ranges of two cells never do.
+    assert check_against(v, placed_cell(), [other_cell(regions=own_ram(0xbcf00000))]) == (0, "")
+
+
+def test_against_cells_name_of_another_cell(v, sysconf):
+    assert check_against(v, placed_cell("b"), [other_cell("a", harts=[0]), other_cell("b")],
+                         sysconf.root) == (EEXIST, "cell 'b' already exists")
+
+
+def test_against_cells_name_of_the_root(v, sysconf):
+    name = sysconf.root.name_str
+    assert check_against(v, placed_cell(name), [], sysconf.root) == \
+        (EEXIST, f"cell '{name}' already exists")
+    # Names are compared whole: a prefix is another name.
+    assert check_against(v, placed_cell(name[:-1]), [], sysconf.root) == (0, "")
+    assert check_against(v, placed_cell(name + "x"), [], sysconf.root) == (0, "")
+
+
+def test_against_cells_hart_of_another_cell(v, sysconf):
+    assert check_against(v, placed_cell(harts=[1, 3]), [other_cell(harts=[0, 3, 1])],
+                         sysconf.root) == (ECONFLICT, "cell 'demo': hart 1 belongs to cell 'other'")
+
+
+@pytest.mark.parametrize("regions, message", [
+    ([cf.MemRegion(0xbce80000, 0x80000000, 0x1000, RWX)],
+     "cell 'demo': memory region 0 [0xbce00000..0xbcf00000) overlaps memory region 0 "
+     "[0xbce80000..0xbce81000) of cell 'other'"),
+    (own_ram(0xbd000000) + [cf.MemRegion(0x10008000, 0x10008000, 0x1000, RW_IO)],
+     "cell 'demo': IO region 1 [0x10008000..0x10009000) overlaps IO region 1 "
+     "[0x10008000..0x10009000) of cell 'other'"),
+    (own_ram(0xbcf00000), None),  # right above the demo cell's RAM
+])
+def test_against_cells_memory_of_another_cell(v, sysconf, regions, message):
+    other = other_cell(regions=regions)
+    expected = (ECONFLICT, message) if message else (0, "")
+    assert check_against(v, placed_cell(), [other], sysconf.root) == expected
+
+
+def test_against_cells_line_of_another_cell(v, sysconf):
+    assert check_against(v, placed_cell(irqs=[8, 11]), [other_cell(irqs=[11, 8])],
+                         sysconf.root) == \
+        (ECONFLICT, "cell 'demo': PLIC line 8 belongs to cell 'other'")
+
+
+def test_against_cells_order_name_harts_memory_lines_boot_info(v, sysconf):
+    """Each kind is looked for in every cell before the next kind, as the driver always did."""
+    lines = other_cell("lines", harts=[0], irqs=[8], regions=own_ram(0xbd100000))
+    memory = other_cell("memory", harts=[1], irqs=[], regions=own_ram(0xbce00000))
+    harts = other_cell("harts", harts=[3], irqs=[], regions=own_ram(0xbd200000))
+    cell = placed_cell(boot_arg=0x80000000)
+    assert check_against(v, cell, [lines, memory, harts, placed_cell()]) == \
+        (EEXIST, "cell 'demo' already exists")
+    assert check_against(v, cell, [lines, memory, harts]) == \
+        (ECONFLICT, "cell 'demo': hart 3 belongs to cell 'harts'")
+    assert check_against(v, cell, [lines, memory]) == \
+        (ECONFLICT, "cell 'demo': memory region 0 [0xbce00000..0xbcf00000) overlaps memory "
+                    "region 0 [0xbce00000..0xbce01000) of cell 'memory'")
+    assert check_against(v, cell, [lines]) == \
+        (ECONFLICT, "cell 'demo': PLIC line 8 belongs to cell 'lines'")
+    assert check_against(v, cell, []) == \
+        (EINVAL, "cell 'demo': boot info page 0x80000000 overlaps region 0")
+
+
+@pytest.mark.parametrize("boot_arg, message", [
+    (0x80000000, "boot info page 0x80000000 overlaps region 0"),
+    (0x800ff000, "boot info page 0x800ff000 overlaps region 0"),
+    (0x7ffff001, "boot info page 0x7ffff001 overlaps region 0"),  # its page reaches region 0
+    (0x10008000, "boot info page 0x10008000 overlaps region 1"),
+    (0x7fffe800, "boot info address 0x7fffe800 not page aligned"),
+    (0x80100000, None),  # right above the RAM
+    (0, None),
+])
+def test_against_cells_boot_info_page(v, sysconf, boot_arg, message):
+    """The page is compared with the regions guest-physically: that is where the cell sees it."""
+    expected = (EINVAL, f"cell 'demo': {message}") if message else (0, "")
+    assert check_against(v, placed_cell(boot_arg=boot_arg), [other_cell()], sysconf.root) == \
+        expected
+
+
+def test_against_cells_message_buffer(v):
+    cell, others = placed_cell(harts=[2]), [other_cell()]
+    full = "cell 'demo': hart 2 belongs to cell 'other'"
+    assert check_against(v, cell, others) == (ECONFLICT, full)
+    for n in (0, 1, 5, 16, len(full), len(full) + 1):
+        assert check_against(v, cell, others, err_len=n) == (ECONFLICT, full[:max(n - 1, 0)])
 
 
 # ---------------------------------------------------------------- range helpers

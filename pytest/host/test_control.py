@@ -182,10 +182,11 @@ class Model:
         cfg = CONFIGS[key]
         if key == "x":
             return INVALID_PARAM
+        # the validator's order: a name clash with any cell first, then the rest
+        if any(c.cfg.name == cfg.name for c in self.cells.values()):
+            return ALREADY_AVAILABLE
         for cid in sorted(self.cells):
             other = self.cells[cid].cfg
-            if other.name == cfg.name:
-                return ALREADY_AVAILABLE
             if any(r.phys_start < o.phys_start + o.size and o.phys_start < r.phys_start + r.size
                    for r in cfg.regions for o in other.regions):
                 return DENIED
@@ -382,8 +383,8 @@ def test_refusals_change_nothing(board):
     board.step("shutdown", 1)           # never started
     board.step("start", 9)
     board.step("destroy", 0)            # the root is no cell to destroy
-    assert b"exists already" in board.hv.host_console()
-    assert b"overlaps cell 'alpha'" in board.hv.host_console()
+    assert b"cell 'alpha' already exists" in board.hv.host_console()
+    assert b"of cell 'alpha'" in board.hv.host_console()
 
 
 def test_root_keeps_a_hart(board):

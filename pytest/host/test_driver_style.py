@@ -4,8 +4,9 @@ The module itself only runs on the board; here are the checks that need no
 board. Style: the kernel's own checkpatch.pl must find nothing in the
 driver's files. CRC-32: driver/crc32.c, compiled for the host, must agree
 with zlib's crc32 (the image checksum is defined as that CRC). Cells:
-driver/cell_check.c (what a new cell may not take from existing cells, where
-a loaded image goes), compiled for the host with the config validator, must
+driver/cell_check.c (where a loaded image goes) and the validator's pure
+functions the driver calls (what a new cell may not take from existing
+cells, whether the root maps Linux's RAM), compiled for the host, must
 agree with a model written here from docs/config-format.md and the ioctl
 rules in include/bulkhead/uapi.h. Kbuild: every driver C file is linked into
 the module.
@@ -29,6 +30,7 @@ from boardlib import linuxram  # noqa: E402
 from paths import BUILD, ROOT  # noqa: E402
 
 DRIVER = ROOT / "driver"
+CONFIG_LIB = ROOT / "include" / "lib" / "config"  # the config validator
 CHECKPATCH = BUILD / "src" / "linux-source-6.1" / "scripts" / "checkpatch.pl"
 
 # The driver engineer's files; trampoline.S and trampoline.h are the lead's.
@@ -57,29 +59,14 @@ def test_checkpatch_clean(name):
 
 # ---------------------------------------------------------------- CRC-32
 
-# Just what crc32.c needs from the kernel, in place of driver/bulkhead.h.
-CRC_SHIM = """
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint32_t u32;
-u32 bh_crc32(u32 crc, const void *buf, size_t len);
-"""
-
-
 @pytest.fixture(scope="module")
-def bh_crc32(tmp_path_factory):
-    """driver/crc32.c built for the host, as a Python function (crc, bytes) -> int."""
-    cc = shutil.which("cc")
-    if not cc:
-        pytest.skip("no host C compiler")
-    work = tmp_path_factory.mktemp("crc32")
-    shutil.copy(DRIVER / "crc32.c", work / "crc32.c")
-    (work / "bulkhead.h").write_text(CRC_SHIM)
-    lib = work / "libcrc32.so"
-    r = subprocess.run([cc, "-std=c11", "-O1", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror",
-                        "-o", str(lib), str(work / "crc32.c")], capture_output=True, text=True)
-    assert r.returncode == 0, f"compiling driver/crc32.c for the host:\n{r.stderr}"
+def bh_crc32():
+    """driver/crc32.c built for the host (the Makefile's HOST_CRC32, with the stand-in
+    pytest/host/support/crc32/bulkhead.h), as a Python function (crc, bytes) -> int."""
+    lib = BUILD / "host" / "crc32" / "libcrc32.so"
+    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(lib)], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, f"compiling driver/crc32.c for the host:\n{r.stdout}{r.stderr}"
     fn = ctypes.CDLL(str(lib)).bh_crc32
     fn.restype = ctypes.c_uint32
     fn.argtypes = [ctypes.c_uint32, ctypes.c_char_p, ctypes.c_size_t]
@@ -116,7 +103,8 @@ def test_kbuild_links_every_driver_source():
     assert lines, "driver/Kbuild has no bulkhead-y line"
     objects = set(" ".join(lines).split())
     expected = {p.stem + ".o" for p in DRIVER.glob("*.c")}
-    expected |= {"config_check.o", "trampoline.o"}  # copied in / the lead's assembly
+    expected |= {p.stem + ".o" for p in CONFIG_LIB.glob("*.c")}  # copied in by build.mk
+    expected |= {"trampoline.o"}  # the lead's assembly
     assert objects == expected
 
 
@@ -129,7 +117,8 @@ RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
 
 @pytest.fixture(scope="module")
 def cellcheck(tmp_path_factory):
-    """driver/cell_check.c and the config validator, built for the host."""
+    """driver/cell_check.c and the config validator (with the clash finders and the root RAM
+    gap finder the driver uses), built for the host."""
     cc = shutil.which("cc")
     if not cc:
         pytest.skip("no host C compiler")
@@ -138,7 +127,7 @@ def cellcheck(tmp_path_factory):
                         "-Wshadow", "-DBH_HOST", f"-I{ROOT / 'include'}",
                         f"-I{ROOT / 'hypervisor' / 'include'}", "-o", str(lib),
                         str(DRIVER / "cell_check.c"),
-                        str(ROOT / "hypervisor" / "core" / "config_check.c")],
+                        *sorted(str(p) for p in CONFIG_LIB.glob("*.c"))],
                        capture_output=True, text=True)
     assert r.returncode == 0, f"compiling driver/cell_check.c for the host:\n{r.stderr}"
     so = ctypes.CDLL(str(lib))

@@ -59,7 +59,7 @@ MUTANTS = [
     ("gstage-fence-keeps-pages", "gstage", "hypervisor/core/gstage.c",
      "pt->alloc.free_page(pt->alloc.opaque, table);\n\t\tpt->tables_in_use--;",
      "pt->tables_in_use--;", "FUZZ CHECK FAILED"),
-    ("config-write-only", "config", "hypervisor/core/config_check.c",
+    ("config-write-only", "config", "include/lib/config/config_cell.c",
      "(r->flags & BH_MEM_WRITE) && !(r->flags & BH_MEM_READ)",
      "(r->flags & BH_MEM_WRITE) && !(r->flags & (BH_MEM_READ | BH_MEM_EXECUTE))",
      "FUZZ CHECK FAILED"),

@@ -5,8 +5,9 @@
  * a RISC-V board (or with BH_IOMEM), the checks the driver makes against the
  * running Linux before enable: the hypervisor's memory is not Linux RAM, and
  * every range of RAM Linux uses lies in root cell regions that are RAM with
- * read, write and execute access (the driver's ram_check.c). Linux's RAM is
- * the top-level "System RAM" of /proc/iomem minus the firmware's carve-outs:
+ * read, write and execute access (the driver's ram_check.c; both ask the
+ * validator's bh_root_ram_gap()). Linux's RAM is the top-level "System RAM"
+ * of /proc/iomem minus the firmware's carve-outs:
  * /reserved-memory nodes of the device tree with no "compatible", not
  * "reusable", and no "phandle" (no device refers to them), such as OpenSBI's
  * node for itself. Every problem is reported, one line each.
@@ -27,7 +28,6 @@
 #define MAX_CONFIG_SIZE (1 << 20)
 #define MAX_RANGES	256
 #define MAX_IOMEM_SIZE	(1 << 20)
-#define RAM_FLAGS	(BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE)
 
 #define DEFAULT_IOMEM	   "/proc/iomem"
 #define DEFAULT_DEVICETREE "/sys/firmware/devicetree/base"
@@ -234,48 +234,36 @@ static void subtract(const struct ranges *ram, const struct ranges *holes, struc
 	}
 }
 
-static const struct bh_mem_region *region_at(const struct bh_cell_desc *root, uint64_t addr)
-{
-	return bh_config_region_by_phys(root, addr, 1);
-}
-
-/* Reports every part of [start, end] the root does not hold as RAM; returns how many. */
+/*
+ * Reports every part of [start, end] the root does not hold as RAM; returns how many.
+ * The validator's gap finder (the driver's, too) gives the first gap; the search
+ * goes on past it.
+ */
 static int report_gaps(const char *file, const struct bh_cell_desc *root, uint64_t start,
 		       uint64_t end)
 {
-	const struct bh_mem_region *regions = bh_config_cell_regions(root), *r;
-	uint64_t pos = start, last, above;
+	uint64_t pos = start, gap_start, gap_end;
+	enum bh_ram_verdict verdict;
 	int problems = 0;
-	uint32_t i;
+	uint32_t region;
 
-	while (pos <= end) {
-		r = region_at(root, pos);
-		if (!r) {
-			above = end;
-			for (i = 0; i < root->num_mem_regions; i++)
-				if (regions[i].size && regions[i].phys_start > pos &&
-				    regions[i].phys_start - 1 < above)
-					above = regions[i].phys_start - 1;
+	for (;;) {
+		verdict = bh_root_ram_gap(root, pos, end, &gap_start, &gap_end, &region);
+		if (verdict == BH_RAM_MAPPED)
+			break;
+		if (verdict == BH_RAM_UNMAPPED)
 			hvctl_error("%s: Linux uses RAM 0x%" PRIx64 "-0x%" PRIx64
 				    " that the root cell does not map",
-				    file, pos, above);
-			problems++;
-			last = above;
-		} else {
-			last = r->phys_start + (r->size - 1);
-			if (last > end)
-				last = end;
-			if ((r->flags & RAM_FLAGS) != RAM_FLAGS || (r->flags & BH_MEM_IO)) {
-				hvctl_error("%s: Linux uses RAM 0x%" PRIx64 "-0x%" PRIx64
-					    " that root cell region %u maps as IO or without read, "
-					    "write and execute access",
-					    file, pos, last, (unsigned int)(r - regions));
-				problems++;
-			}
-		}
-		if (last >= end)
+				    file, gap_start, gap_end);
+		else
+			hvctl_error("%s: Linux uses RAM 0x%" PRIx64 "-0x%" PRIx64
+				    " that root cell region %u maps as IO or without read, "
+				    "write and execute access",
+				    file, gap_start, gap_end, (unsigned int)region);
+		problems++;
+		if (gap_end >= end)
 			break;
-		pos = last + 1;
+		pos = gap_end + 1;
 	}
 	return problems;
 }
