@@ -244,7 +244,7 @@ static void move_harts(uint64_t cpu_set, struct cell *to)
 }
 
 /* The lines of @cell's config that @from owns go to @to. */
-static void move_lines(const struct cell *cell, struct cell *from, struct cell *to)
+static void move_lines(const struct cell *cell, const struct cell *from, struct cell *to)
 {
 	for (unsigned int line = 1; line < hv.config->platform.plic_num_sources; line++)
 		if (bh_config_irq_owned(cell->desc, line) && irq_line_owner(line) == from)
