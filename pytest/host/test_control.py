@@ -111,6 +111,7 @@ def hv(core):
         "host_console_clear": (None, []),
         "host_state_digest": (u64, []),
         "host_cell_fail": (None, [uint, ctypes.c_char_p]),
+        "host_hypercall": (i64, [uint, u64, u64, u64, u64, ctypes.POINTER(u64)]),
         "host_root_tables": (ctypes.c_ulong, []),
         "host_root_fence_pending": (ctypes.c_int, []),
         "host_pool_hold": (ctypes.c_ulong, [ctypes.c_ulong]),
@@ -553,4 +554,27 @@ def test_boot_info_page_beyond_the_gstage_is_refused_with_its_reason(board, hv):
     assert ret == INVALID_PARAM
     assert "boot info page at guest-physical 0x10000000000000" in hv.host_console().decode()
     assert hv.host_state_digest() == before
+    board.check()
+
+
+HC_GET_INFO, HC_CELL_CREATE, HC_CELL_START, HC_CELL_STATUS = 1, 4, 5, 8
+
+
+def test_hypercalls_reach_control_from_the_root_only(board, hv):
+    """The root's hypercall ABI (a7 = extension, a6 = function, a0.. = arguments) on the host."""
+    board.step("root", (3, False))
+    data = CONFIGS["a"].pack()
+    board.put(CONFIG_AT, data)
+    a1 = ctypes.c_uint64(0)
+    assert hv.host_hypercall(0, HC_CELL_CREATE, CONFIG_AT, len(data), 0, ctypes.byref(a1)) == OK
+    assert a1.value == 1                # the new cell's id comes back in a1
+    board.model.create("a")
+    assert hv.host_hypercall(0, HC_GET_INFO, STATUS_AT, 0, 0, ctypes.byref(a1)) == OK
+    abi, num_cells = __import__("struct").unpack_from("<II", board.get(STATUS_AT, 8))
+    assert num_cells == 2
+    assert hv.host_hypercall(1, HC_CELL_START, 1, 0, 0, ctypes.byref(a1)) == OK
+    board.model.start(1)
+    # A cell's hart may not manage cells.
+    assert hv.host_hypercall(3, HC_CELL_STATUS, 1, STATUS_AT, 0, ctypes.byref(a1)) == DENIED
+    assert hv.host_hypercall(0, 99, 0, 0, 0, ctypes.byref(a1)) == -2  # NOT_SUPPORTED
     board.check()

@@ -109,6 +109,16 @@ void arch_park_current(struct hart *h)
 	abort();
 }
 
+/* Disable, as a root hart's hypercall asks it: the hart would return to Linux here. */
+void hart_leave(struct hart *h, uint64_t landing)
+{
+	(void)landing;
+	h->present = false;
+	if (park_jump)
+		longjmp(*park_jump, 1);
+	abort();
+}
+
 void arch_flush_root(void)
 {
 	flushes++;
@@ -348,6 +358,23 @@ uint64_t host_state_digest(void)
 		h = fnv(h, &c, sizeof(c));
 	}
 	return h;
+}
+
+/* A hypercall as hart @hart makes it: returns a0, *a1 gets a1. */
+int64_t host_hypercall(unsigned int hart, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint64_t *out_a1);
+int64_t host_hypercall(unsigned int hart, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint64_t *out_a1)
+{
+	struct hart *h = &hv.harts[hart];
+
+	h->regs[16] = fid;
+	h->regs[10] = a0;
+	h->regs[11] = a1;
+	h->regs[12] = a2;
+	hypercall(h);
+	*out_a1 = h->regs[11];
+	return (int64_t)h->regs[10];
 }
 
 /* cell_fail() as a hart of cell @id would call it; returns once the hart parked. */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Bulkhead's hypercalls (include/bulkhead/hypercall.h), for the root cell only. */
+/*
+ * Bulkhead's hypercalls (include/bulkhead/hypercall.h), for the root cell
+ * only: the management requests go to core/control.c, the rest are reads of
+ * the hypervisor's state into root buffers.
+ */
 #include <bulkhead/config_check.h>
 
-#include "arch/riscv/csr.h"
 #include "hv.h"
 #include "lib.h"
 #include "sbi.h"
