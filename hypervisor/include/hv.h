@@ -71,13 +71,7 @@ struct hypervisor {
 	struct hart harts[HV_MAX_HARTS];
 	uint64_t harts_active;		/* harts the hypervisor runs now */
 	unsigned int num_cells;
-	uint64_t plic_base;
-	unsigned int plic_sources;
-	/* PLIC context of each hart's S-mode, and back. */
-	int context_hart[VPLIC_MAX_CONTEXTS];
-	/* Where the hypervisor claimed each line, to complete it there. */
-	uint16_t claimed_context[BH_MAX_IRQS];
-	spinlock_t plic_lock;	/* read-modify-write of physical enable words */
+	unsigned int plic_sources;	/* the platform's lines, 0 included (config) */
 	spinlock_t console_lock;
 	struct console_ring console;
 	bool decode_by_fetch;		/* BH_OPT_DECODE_BY_FETCH */

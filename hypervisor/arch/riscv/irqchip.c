@@ -6,6 +6,10 @@
  */
 #include "arch/riscv/csr.h"
 #include "hv.h"
+#include "plic.h"
+
+/* The machine's interrupt controller. */
+const struct irqchip_ops *irqchip = &plic_irqchip;
 
 void hart_post(struct hart *target, uint32_t msg)
 {
@@ -46,7 +50,7 @@ void hart_handle_mailbox(struct hart *h)
 static void vplic_signal(void *opaque, unsigned int context, bool asserted)
 {
 	struct cell *cell = opaque;
-	int hart = hv.context_hart[context];
+	int hart = plic_context_hart(context);
 	struct hart *target;
 
 	if (hart < 0)

@@ -14,7 +14,7 @@ static void handle_interrupt(struct hart *h, unsigned long irq)
 	switch (irq) {
 	case IRQ_S_EXT:
 		count_exit(h, BH_EXIT_IRQ_EXTERNAL);
-		irqchip->handle_irq(h);
+		irqchip->handle_irq((unsigned int)h->id);
 		break;
 	case IRQ_S_SOFT:
 		count_exit(h, BH_EXIT_IRQ_SOFTWARE);
