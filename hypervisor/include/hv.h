@@ -40,6 +40,14 @@ enum hart_state {
 
 #include "cell.h"
 
+/* What the hart's trap CSRs said at a guest's exit. */
+struct trap_info {
+	unsigned long cause;	/* scause */
+	unsigned long stval;	/* the guest-virtual address, or the instruction */
+	unsigned long htval;	/* guest-physical address >> 2 of a guest-page fault */
+	unsigned long htinst;	/* the transformed instruction, or 0 */
+};
+
 struct hart {
 	uint64_t regs[32];	/* the guest's x0..x31, saved at every exit */
 	uint64_t stack_top;	/* the hypervisor's stack for this hart */
@@ -53,6 +61,8 @@ struct hart {
 	unsigned int plic_context;	/* physical S-mode context */
 	/* The trap's sepc, sstatus and hstatus: handlers change these, not the CSRs. */
 	uint64_t sepc, sstatus, hstatus;
+	/* Why the guest exited, read once at the exit (hv_trap); handlers read this. */
+	struct trap_info trap;
 	/* Set when a guest-memory access by the hypervisor faulted. */
 	bool fixup_hit;
 	/* The root's own supervisor settings on this hart, given back with the hart. */
@@ -107,7 +117,7 @@ void hart_handle_mailbox(struct hart *h);
 
 /* trap.c, mmio.c, inject.c */
 struct hart *hv_trap(struct hart *h);
-void mmio_guest_page_fault(struct hart *h, unsigned long cause);
+void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap);
 void inject_exception(struct hart *h, unsigned long cause, unsigned long tval);
 void hypercall(struct hart *h);
 

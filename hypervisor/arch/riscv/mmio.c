@@ -24,14 +24,14 @@ static bool fetch_guest_insn(struct hart *h, uint32_t *insn)
 	return true;
 }
 
-static int decode_access(struct hart *h, uint64_t gpa, unsigned long stval,
+static int decode_access(struct hart *h, uint64_t gpa, const struct trap_info *trap,
 			 struct insn_mmio *acc)
 {
 	uint32_t insn;
 	int ret = INSN_ENOINFO;
 
 	if (!hv.decode_by_fetch)
-		ret = insn_decode_transformed(csr_read(CSR_HTINST), acc);
+		ret = insn_decode_transformed(trap->htinst, acc);
 	if (ret != INSN_ENOINFO)
 		return ret;
 	/*
@@ -39,7 +39,7 @@ static int decode_access(struct hart *h, uint64_t gpa, unsigned long stval,
 	 * fault may be the VS-stage walk's, which emulating the instruction
 	 * would get wrong. Tell them apart by address first.
 	 */
-	ret = insn_check_fault_address(gpa, stval, (csr_read(CSR_VSATP) >> 60) != 0);
+	ret = insn_check_fault_address(gpa, trap->stval, (csr_read(CSR_VSATP) >> 60) != 0);
 	if (ret)
 		return ret;
 	if (!fetch_guest_insn(h, &insn))
@@ -89,17 +89,17 @@ static int emulate_plic(struct hart *h, uint64_t offset, const struct insn_mmio 
 	return ret;
 }
 
-void mmio_guest_page_fault(struct hart *h, unsigned long cause)
+void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap)
 {
-	uint64_t gpa = (csr_read(CSR_HTVAL) << 2) | (csr_read(CSR_STVAL) & 3);
-	unsigned long stval = csr_read(CSR_STVAL);
+	uint64_t gpa = (trap->htval << 2) | (trap->stval & 3);
 	const struct bh_system_config *sys = hv.config;
+	unsigned long cause = trap->cause;
 	struct insn_mmio acc;
 
 	if (cause != CAUSE_FETCH_GUEST_PAGE_FAULT && gpa >= sys->platform.plic_base &&
 	    gpa - sys->platform.plic_base < sys->platform.plic_size) {
 		count_exit(h, BH_EXIT_MMIO);
-		if (decode_access(h, gpa, stval, &acc) == 0 &&
+		if (decode_access(h, gpa, trap, &acc) == 0 &&
 		    emulate_plic(h, gpa - sys->platform.plic_base, &acc) == VPLIC_OK) {
 			h->sepc += acc.length;
 			return;
@@ -114,5 +114,5 @@ void mmio_guest_page_fault(struct hart *h, unsigned long cause)
 									  "store to",
 				  (unsigned long)gpa);
 	}
-	inject_exception(h, access_fault_for(cause), stval);
+	inject_exception(h, access_fault_for(cause), trap->stval);
 }

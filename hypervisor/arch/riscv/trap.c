@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Every exit from a guest arrives here (from trap.S) and is dispatched by cause. */
+/*
+ * Every exit from a guest arrives here (from trap_entry.S): the trap CSRs
+ * are read once into the hart, and one switch on the cause hands the exit
+ * to its handler (the shape of Linux's arch/riscv/kvm/vcpu_exit.c).
+ */
 #include "arch/riscv/csr.h"
 #include "hv.h"
 #include "sbi.h"
@@ -9,61 +13,62 @@ void guest_fetch_halfword_insn(void);
 void csr_probe_stimecmp_insn(void);
 void guest_sbi_call(struct hart *h);
 
-static void handle_interrupt(struct hart *h, unsigned long irq)
+#define INTERRUPT(irq) (CAUSE_IRQ_FLAG | (irq))
+
+static void capture_trap(struct hart *h)
 {
-	switch (irq) {
-	case IRQ_S_EXT:
-		count_exit(h, BH_EXIT_IRQ_EXTERNAL);
-		irqchip->handle_irq((unsigned int)h->id);
-		break;
-	case IRQ_S_SOFT:
-		count_exit(h, BH_EXIT_IRQ_SOFTWARE);
-		csr_clear(CSR_SIP, SIP_SSIP);
-		hart_handle_mailbox(h);
-		break;
-	case IRQ_S_TIMER:
-		/* The hypervisor sets no timer of its own; keep it that way. */
-		count_exit(h, BH_EXIT_IRQ_TIMER);
-		csr_write(CSR_STIMECMP, ~0UL);
-		break;
-	default:
-		count_exit(h, BH_EXIT_OTHER);
-		hv_printk("bulkhead: hart %lu: unexpected interrupt %lu\n", (unsigned long)h->id,
-			  irq);
-		break;
-	}
+	h->trap.cause = csr_read(CSR_SCAUSE);
+	h->trap.stval = csr_read(CSR_STVAL);
+	h->trap.htval = csr_read(CSR_HTVAL);
+	h->trap.htinst = csr_read(CSR_HTINST);
+	h->sepc = csr_read(CSR_SEPC);
+	h->sstatus = csr_read(CSR_SSTATUS);
+	h->hstatus = csr_read(CSR_HSTATUS);
 }
 
 struct hart *hv_trap(struct hart *h)
 {
-	unsigned long cause = csr_read(CSR_SCAUSE);
+	const struct trap_info *trap = &h->trap;
 
-	h->sepc = csr_read(CSR_SEPC);
-	h->sstatus = csr_read(CSR_SSTATUS);
-	h->hstatus = csr_read(CSR_HSTATUS);
-
-	if (cause & CAUSE_IRQ_FLAG) {
-		handle_interrupt(h, cause & ~CAUSE_IRQ_FLAG);
-	} else {
-		switch (cause) {
-		case CAUSE_VS_ECALL:
-			guest_sbi_call(h);
-			break;
-		case CAUSE_FETCH_GUEST_PAGE_FAULT:
-		case CAUSE_LOAD_GUEST_PAGE_FAULT:
-		case CAUSE_STORE_GUEST_PAGE_FAULT:
-			mmio_guest_page_fault(h, cause);
-			break;
-		case CAUSE_VIRTUAL_INSN:
-			count_exit(h, BH_EXIT_VIRTUAL_INSN);
-			inject_exception(h, CAUSE_ILLEGAL_INSN, csr_read(CSR_STVAL));
-			break;
-		default:
-			/* Whatever else the guest did wrong is its own exception. */
+	capture_trap(h);
+	switch (trap->cause) {
+	case INTERRUPT(IRQ_S_EXT):
+		count_exit(h, BH_EXIT_IRQ_EXTERNAL);
+		irqchip->handle_irq((unsigned int)h->id);
+		break;
+	case INTERRUPT(IRQ_S_SOFT):
+		count_exit(h, BH_EXIT_IRQ_SOFTWARE);
+		csr_clear(CSR_SIP, SIP_SSIP);
+		hart_handle_mailbox(h);
+		break;
+	case INTERRUPT(IRQ_S_TIMER):
+		/* The hypervisor sets no timer of its own; keep it that way. */
+		count_exit(h, BH_EXIT_IRQ_TIMER);
+		csr_write(CSR_STIMECMP, ~0UL);
+		break;
+	case CAUSE_VS_ECALL:
+		guest_sbi_call(h);
+		break;
+	case CAUSE_FETCH_GUEST_PAGE_FAULT:
+	case CAUSE_LOAD_GUEST_PAGE_FAULT:
+	case CAUSE_STORE_GUEST_PAGE_FAULT:
+		mmio_guest_page_fault(h, trap);
+		break;
+	case CAUSE_VIRTUAL_INSN:
+		count_exit(h, BH_EXIT_VIRTUAL_INSN);
+		inject_exception(h, CAUSE_ILLEGAL_INSN, trap->stval);
+		break;
+	default:
+		if (trap->cause & CAUSE_IRQ_FLAG) {
 			count_exit(h, BH_EXIT_OTHER);
-			inject_exception(h, cause, csr_read(CSR_STVAL));
+			hv_printk("bulkhead: hart %lu: unexpected interrupt %lu\n",
+				  (unsigned long)h->id, trap->cause & ~CAUSE_IRQ_FLAG);
 			break;
 		}
+		/* Whatever else the guest did wrong is its own exception. */
+		count_exit(h, BH_EXIT_OTHER);
+		inject_exception(h, trap->cause, trap->stval);
+		break;
 	}
 	hart_resume(h);
 }
