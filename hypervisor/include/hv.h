@@ -109,6 +109,8 @@ void fw_putchar(char c);
 
 /* irqchip glue: hooks of the cells' vPLICs */
 extern const struct vplic_hooks hv_vplic_hooks;
+/* The guest's PLIC window: registered with each cell (mmio_register), backed by its vPLIC. */
+extern const struct mmio_ops vplic_mmio_ops;
 void hart_update_vseip(struct hart *h);
 
 /* irqchip.c: the hart mailbox */

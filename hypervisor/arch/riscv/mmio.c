@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest-page faults. An access to the PLIC window is decoded (from htinst
- * when the hart provides it, else by fetching the instruction with HLVX) and
- * emulated by the cell's vPLIC; an access anywhere else outside the cell's
- * memory gets an access fault injected, never a hang.
+ * Guest-page faults: decode the access (from htinst when the hart provides
+ * it, else by fetching the instruction with HLVX), look up the cell's
+ * emulated device at the address (mmio_registry.h), let it do the access and
+ * skip the instruction. A fault outside every device, or an access the
+ * device refuses, gets an access fault injected, never a hang; outside every
+ * device a non-root cell is stopped.
  */
 #include "arch/riscv/csr.h"
 #include "hv.h"
 #include "insn_decode.h"
+#include "mmio_registry.h"
 
 /* Fetch the guest's instruction at its sepc; false if the fetch faulted. */
 static bool fetch_guest_insn(struct hart *h, uint32_t *insn)
@@ -60,47 +63,18 @@ static unsigned long access_fault_for(unsigned long cause)
 	}
 }
 
-static int emulate_plic(struct hart *h, uint64_t offset, const struct insn_mmio *acc)
-{
-	struct cell *cell = h->cell;
-	unsigned int violation = 0;
-	uint32_t value = 0;
-	int ret;
-
-	spin_lock(&cell->lock);
-	if (acc->is_store)
-		ret = vplic_mmio_write(cell->vplic, offset, acc->width,
-				       (uint32_t)insn_store_value(acc, h->regs[acc->reg]),
-				       &violation);
-	else
-		ret = vplic_mmio_read(cell->vplic, offset, acc->width, &value);
-	spin_unlock(&cell->lock);
-	if (ret == VPLIC_EVIOLATION) {
-		if (cell != &hv.root)
-			cell_fail(h, "hart %lu wrote to PLIC line %u, which it does not own",
-				  (unsigned long)h->id, violation);
-		/* The root may not touch lines it gave away; its write to them is dropped. */
-		hv_printk("bulkhead: cell '%s' wrote to PLIC line %u it does not own\n",
-			  cell->name, violation);
-		ret = VPLIC_OK;
-	}
-	if (ret == VPLIC_OK && !acc->is_store && acc->reg != 0)
-		h->regs[acc->reg] = insn_load_value(acc, value);
-	return ret;
-}
-
 void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap)
 {
 	uint64_t gpa = (trap->htval << 2) | (trap->stval & 3);
-	const struct bh_system_config *sys = hv.config;
-	unsigned long cause = trap->cause;
+	const struct mmio_region *dev = NULL;
 	struct insn_mmio acc;
 
-	if (cause != CAUSE_FETCH_GUEST_PAGE_FAULT && gpa >= sys->platform.plic_base &&
-	    gpa - sys->platform.plic_base < sys->platform.plic_size) {
+	if (trap->cause != CAUSE_FETCH_GUEST_PAGE_FAULT)
+		dev = mmio_find(h->cell, gpa);
+	if (dev) {
 		count_exit(h, BH_EXIT_MMIO);
 		if (decode_access(h, gpa, trap, &acc) == 0 &&
-		    emulate_plic(h, gpa - sys->platform.plic_base, &acc) == VPLIC_OK) {
+		    mmio_access(dev, gpa, &acc, h->regs) == MMIO_OK) {
 			h->sepc += acc.length;
 			return;
 		}
@@ -109,10 +83,10 @@ void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap)
 		if (h->cell != &hv.root)
 			cell_fail(h, "hart %lu: %s guest-physical 0x%lx, outside the cell's memory",
 				  (unsigned long)h->id,
-				  cause == CAUSE_FETCH_GUEST_PAGE_FAULT ? "fetch from" :
-				  cause == CAUSE_LOAD_GUEST_PAGE_FAULT	? "load from" :
-									  "store to",
+				  trap->cause == CAUSE_FETCH_GUEST_PAGE_FAULT ? "fetch from" :
+				  trap->cause == CAUSE_LOAD_GUEST_PAGE_FAULT  ? "load from" :
+										"store to",
 				  (unsigned long)gpa);
 	}
-	inject_exception(h, access_fault_for(cause), trap->stval);
+	inject_exception(h, access_fault_for(trap->cause), trap->stval);
 }

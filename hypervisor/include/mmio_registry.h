@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The devices a cell's guest reaches by MMIO that the hypervisor emulates.
+ * Each registers its window {base, size, read, write, opaque} with the cell;
+ * a guest-page fault inside a window is decoded, looked up here and handed
+ * to the device; outside every window it is the guest's fault.
+ */
+#ifndef BULKHEAD_MMIO_REGISTRY_H
+#define BULKHEAD_MMIO_REGISTRY_H
+
+#include <stdint.h>
+
+struct cell;
+struct insn_mmio;
+
+#define MMIO_OK	    0
+#define MMIO_EFAULT (-1) /* no register there, or not that width: an access fault for the guest */
+#define MMIO_EINVAL (-2) /* registration refused */
+
+#define CELL_MMIO_REGIONS 4
+
+struct mmio_ops {
+	/* offset is from the window's base; width is 1, 2, 4 or 8 bytes. */
+	int (*read)(void *opaque, uint64_t offset, unsigned int width, uint64_t *value);
+	int (*write)(void *opaque, uint64_t offset, unsigned int width, uint64_t value);
+};
+
+struct mmio_region {
+	uint64_t base, size;
+	const struct mmio_ops *ops;
+	void *opaque;
+};
+
+/* Part of struct cell. */
+struct cell_mmio {
+	unsigned int count;
+	struct mmio_region region[CELL_MMIO_REGIONS];
+};
+
+/*
+ * Add a window to the cell, or replace the one at the same base and size
+ * (a cell built again). MMIO_EINVAL for an empty or wrapping window, one
+ * that overlaps another, or no room left.
+ */
+int mmio_register(struct cell *cell, uint64_t base, uint64_t size, const struct mmio_ops *ops,
+		  void *opaque);
+
+/* The window holding guest-physical gpa, or NULL. */
+const struct mmio_region *mmio_find(const struct cell *cell, uint64_t gpa);
+
+/*
+ * Carry out the decoded access at gpa on the device: a store writes the
+ * source register's value (its low width bytes), a load sets the destination
+ * register (x0 discards it) from what the device read. MMIO_OK, or the
+ * device's error, with the registers unchanged.
+ */
+int mmio_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
+		uint64_t regs[32]);
+
+#endif
