@@ -12,7 +12,10 @@
  */
 #include <vplic.h>
 
-static void note_words(struct vplic *vp, unsigned int words)
+/* The hot helpers below are forced inline: a call costs more than most of them. */
+#define VPLIC_HOT static inline __attribute__((always_inline))
+
+VPLIC_HOT void note_words(struct vplic *vp, unsigned int words)
 {
 #ifdef BH_HOST
 	vp->words_examined += words;
@@ -23,73 +26,56 @@ static void note_words(struct vplic *vp, unsigned int words)
 }
 
 /*
- * Open-coded because rv64imac has no ctz instruction and __builtin_ctzll becomes a libgcc call,
- * which the freestanding image does not link. x must not be 0.
+ * rv64imac has no ctz instruction and __builtin_ctzll becomes a libgcc call, which the
+ * freestanding image does not link: isolate the lowest bit and look it up by de Bruijn
+ * multiplication (a multiply, a shift and a table load). x must not be 0.
  */
-static unsigned int ctz64(uint64_t x)
-{
-	unsigned int n = 0;
+static const uint8_t debruijn_bit[64] = {
+	0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
+	62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
+	63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+	51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+};
 
-	if (!(x & 0xffffffffu)) {
-		n += 32;
-		x >>= 32;
-	}
-	if (!(x & 0xffffu)) {
-		n += 16;
-		x >>= 16;
-	}
-	if (!(x & 0xffu)) {
-		n += 8;
-		x >>= 8;
-	}
-	if (!(x & 0xfu)) {
-		n += 4;
-		x >>= 4;
-	}
-	if (!(x & 0x3u)) {
-		n += 2;
-		x >>= 2;
-	}
-	if (!(x & 0x1u)) {
-		n += 1;
-	}
-	return n;
+VPLIC_HOT unsigned int ctz64(uint64_t x)
+{
+	return debruijn_bit[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
 }
 
-static bool bit_test(const uint64_t *map, unsigned int bit)
+VPLIC_HOT bool bit_test(const uint64_t *map, unsigned int bit)
 {
 	return (map[bit / 64] >> (bit % 64)) & 1;
 }
 
-static void bit_set(uint64_t *map, unsigned int bit)
+VPLIC_HOT void bit_set(uint64_t *map, unsigned int bit)
 {
 	map[bit / 64] |= (uint64_t)1 << (bit % 64);
 }
 
-static void bit_clear(uint64_t *map, unsigned int bit)
+VPLIC_HOT void bit_clear(uint64_t *map, unsigned int bit)
 {
 	map[bit / 64] &= ~((uint64_t)1 << (bit % 64));
 }
 
-static bool source_exists(const struct vplic *vp, unsigned int source)
+VPLIC_HOT bool source_exists(const struct vplic *vp, unsigned int source)
 {
 	return source >= 1 && source < vp->num_sources;
 }
 
-static bool context_exists(const struct vplic *vp, unsigned int context)
+VPLIC_HOT bool context_exists(const struct vplic *vp, unsigned int context)
 {
 	return context < vp->num_contexts && bit_test(vp->context_exists, context);
 }
 
 /* Pending and not in service: claimable by every context that enables it. */
-static bool source_ready(struct vplic *vp, unsigned int source)
+VPLIC_HOT bool source_ready(struct vplic *vp, unsigned int source)
 {
 	note_words(vp, 2);
 	return bit_test(vp->pending, source) && !bit_test(vp->in_service, source);
 }
 
 /* Recompute one summary bit from the two words it summarises. */
-static void refresh_summary(struct vplic *vp, unsigned int context, unsigned int level,
+VPLIC_HOT void refresh_summary(struct vplic *vp, unsigned int context, unsigned int level,
 			    unsigned int word)
 {
 	uint16_t *summary = &vp->level_summary[context][level];
@@ -123,7 +109,7 @@ static void set_level(struct vplic *vp, unsigned int source, unsigned int priori
 	vp->priority[source] = (uint8_t)priority;
 }
 
-static void set_ready(struct vplic *vp, unsigned int context, unsigned int source, bool ready)
+VPLIC_HOT void set_ready(struct vplic *vp, unsigned int context, unsigned int source, bool ready)
 {
 	note_words(vp, 1);
 	if (ready) {
@@ -135,7 +121,7 @@ static void set_ready(struct vplic *vp, unsigned int context, unsigned int sourc
 }
 
 /* Add or remove the source from the ready set of every context that enables it. */
-static void set_ready_everywhere(struct vplic *vp, unsigned int source, bool ready)
+VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool ready)
 {
 	unsigned int w;
 
@@ -150,12 +136,12 @@ static void set_ready_everywhere(struct vplic *vp, unsigned int source, bool rea
 	}
 }
 
-static bool context_level(const struct vplic *vp, unsigned int context)
+VPLIC_HOT bool context_level(const struct vplic *vp, unsigned int context)
 {
 	return (vp->busy_levels[context] >> (vp->threshold[context] + 1)) != 0;
 }
 
-static void signal_if_changed(struct vplic *vp, unsigned int context)
+VPLIC_HOT void signal_if_changed(struct vplic *vp, unsigned int context)
 {
 	bool level = context_level(vp, context);
 
@@ -173,7 +159,7 @@ static void signal_if_changed(struct vplic *vp, unsigned int context)
 }
 
 /* Second pass after the state is final, so a hook never sees a half-updated vPLIC. */
-static void signal_contexts(struct vplic *vp, const uint64_t *contexts)
+VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
 {
 	unsigned int w;
 
@@ -188,7 +174,7 @@ static void signal_contexts(struct vplic *vp, const uint64_t *contexts)
 	}
 }
 
-static void copy_contexts(uint64_t *dst, const uint64_t *src)
+VPLIC_HOT void copy_contexts(uint64_t *dst, const uint64_t *src)
 {
 	unsigned int w;
 
@@ -197,7 +183,7 @@ static void copy_contexts(uint64_t *dst, const uint64_t *src)
 	}
 }
 
-static void hw_complete(struct vplic *vp, unsigned int source)
+VPLIC_HOT void hw_complete(struct vplic *vp, unsigned int source)
 {
 	if (vp->hooks.hw_complete) {
 		vp->hooks.hw_complete(vp->opaque, source);
@@ -318,16 +304,20 @@ int vplic_set_pending(struct vplic *vp, unsigned int source)
 unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 {
 	uint64_t touched[VPLIC_CONTEXT_WORDS];
-	unsigned int level, word, source;
+	unsigned int level, word, source, busy;
 	uint64_t candidates;
 
 	if (!context_exists(vp, context) || !context_level(vp, context)) {
 		return 0;
 	}
-	/* Terminates above the threshold: context_level() saw a busy level there. */
-	level = VPLIC_NUM_LEVELS - 1;
-	while (!((vp->busy_levels[context] >> level) & 1)) {
-		level--;
+	/* The highest busy level (above the threshold: context_level() saw one there). */
+	busy = vp->busy_levels[context];
+	level = (busy >> 4) ? 4 : 0;
+	if (busy >> (level + 2)) {
+		level += 2;
+	}
+	if (busy >> (level + 1)) {
+		level += 1;
 	}
 
 	note_words(vp, 3);

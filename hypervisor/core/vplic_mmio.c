@@ -81,11 +81,29 @@ static int decode(const struct vplic *vp, uint64_t offset, unsigned int width,
 	return VPLIC_OK;
 }
 
+/* The context whose claim/complete register this is (the interrupt path's), or -1. */
+static int64_t claim_register(const struct vplic *vp, uint64_t offset, unsigned int width)
+{
+	uint64_t context = (offset - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE;
+
+	if (offset < VPLIC_CONTEXT_BASE || width != 4 ||
+	    (offset % VPLIC_CONTEXT_STRIDE) != VPLIC_CLAIM_OFFSET || !guest_context(vp, context)) {
+		return -1;
+	}
+	return (int64_t)context;
+}
+
 int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t *value)
 {
+	int64_t claim = claim_register(vp, offset, width);
 	struct vplic_decoded reg;
-	int ret = decode(vp, offset, width, &reg);
+	int ret;
 
+	if (claim >= 0) {
+		*value = vplic_claim(vp, (unsigned int)claim);
+		return VPLIC_OK;
+	}
+	ret = decode(vp, offset, width, &reg);
 	if (ret) {
 		return ret;
 	}
@@ -112,11 +130,16 @@ int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint3
 int vplic_mmio_write(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t value,
 		     unsigned int *violation_source)
 {
+	int64_t complete = claim_register(vp, offset, width);
 	struct vplic_decoded reg;
 	int ret;
 
 	if (violation_source) {
 		*violation_source = 0;
+	}
+	if (complete >= 0) {
+		vplic_complete(vp, (unsigned int)complete, value);
+		return VPLIC_OK;
 	}
 	ret = decode(vp, offset, width, &reg);
 	if (ret) {

@@ -8,6 +8,7 @@
 #ifndef BULKHEAD_MMIO_REGISTRY_H
 #define BULKHEAD_MMIO_REGISTRY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cell;
@@ -56,5 +57,12 @@ const struct mmio_region *mmio_find(const struct cell *cell, uint64_t gpa);
  */
 int mmio_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
 		uint64_t regs[32]);
+
+/*
+ * The fast path of a fetched instruction's decode: LW, SW, C.LW and C.SW,
+ * the forms of a 32-bit register access, into *acc as insn_decode_raw()
+ * would; false (and *acc untouched) for any other instruction.
+ */
+bool mmio_decode_word_access(uint32_t insn, struct insn_mmio *acc);
 
 #endif

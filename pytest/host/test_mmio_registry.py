@@ -140,3 +140,30 @@ def test_a_refused_access_leaves_the_registers_alone(lib, cell):
     acc = InsnMmio(is_store=True, width=1, sign_extend=False, reg=9, length=4)
     assert lib.mmio_access(win, PLIC[0] + 8, acc, regs) == EFAULT
     assert (dev.contents.op, dev.contents.width, dev.contents.value) == (b"w", 1, 9)
+
+
+def test_word_access_fast_decode_agrees_with_the_decoder(lib):
+    """mmio_decode_word_access() takes LW, SW, C.LW and C.SW only, and decodes them exactly as
+    insn_decode_raw() does: every 16-bit value, and 32-bit ones around LW/SW."""
+    import random
+    fast, raw = lib.mmio_decode_word_access, lib.insn_decode_raw
+    fast.restype, fast.argtypes = ctypes.c_bool, [ctypes.c_uint32, ctypes.POINTER(InsnMmio)]
+    raw.restype, raw.argtypes = ctypes.c_int, [ctypes.c_uint32, ctypes.POINTER(InsnMmio)]
+    rng = random.Random(7)
+    values = list(range(1 << 16))
+    values += [rng.getrandbits(32) for _ in range(50000)]
+    values += [(rng.getrandbits(25) << 7) | op for op in (0x03, 0x23) for _ in range(20000)]
+    taken = 0
+    for v in values:
+        a, b = InsnMmio(), InsnMmio()
+        if fast(v, ctypes.byref(a)):
+            taken += 1
+            assert raw(v, ctypes.byref(b)) == 0, hex(v)
+            assert (a.is_store, a.width, a.sign_extend, a.reg, a.length) == \
+                (b.is_store, b.width, b.sign_extend, b.reg, b.length), hex(v)
+            assert a.width == 4
+        else:
+            f3, op = (v >> 12) & 7, v & 0x7F
+            assert not ((v & 3) == 3 and f3 == 2 and op in (0x03, 0x23)), hex(v)
+            assert not ((v & 3) == 0 and (v & 0xE000) in (0x4000, 0xC000)), hex(v)
+    assert taken > 10000

@@ -50,9 +50,18 @@ void hart_handle_mailbox(struct hart *h)
 static void vplic_signal(void *opaque, unsigned int context, bool asserted)
 {
 	struct cell *cell = opaque;
-	int hart = plic_context_hart(context);
-	struct hart *target;
+	struct hart *target, *self = this_hart();
+	int hart;
 
+	/* The common case: the interrupt path on the context's own hart. */
+	if (self->plic_context == context && self->cell == cell) {
+		if (asserted)
+			csr_set(CSR_HVIP, HVIP_VSEIP);
+		else
+			csr_clear(CSR_HVIP, HVIP_VSEIP);
+		return;
+	}
+	hart = plic_context_hart(context);
 	if (hart < 0)
 		return;
 	target = &hv.harts[hart];

@@ -31,12 +31,13 @@ static int decode_access(struct hart *h, uint64_t gpa, const struct trap_info *t
 			 struct insn_mmio *acc)
 {
 	uint32_t insn;
-	int ret = INSN_ENOINFO;
+	int ret;
 
-	if (!hv.decode_by_fetch)
+	if (trap->htinst && !hv.decode_by_fetch) {
 		ret = insn_decode_transformed(trap->htinst, acc);
-	if (ret != INSN_ENOINFO)
-		return ret;
+		if (ret != INSN_ENOINFO)
+			return ret;
+	}
 	/*
 	 * No transformed instruction (nor pseudoinstruction) from this hart: the
 	 * fault may be the VS-stage walk's, which emulating the instruction
@@ -48,6 +49,8 @@ static int decode_access(struct hart *h, uint64_t gpa, const struct trap_info *t
 	if (!fetch_guest_insn(h, &insn))
 		return INSN_ENOINFO;
 	__atomic_fetch_add(&hv.mmio_fetch_decodes, 1, __ATOMIC_RELAXED);
+	if (mmio_decode_word_access(insn, acc))
+		return INSN_OK;
 	return insn_decode_raw(insn, acc);
 }
 

@@ -8,24 +8,27 @@
 #include "hv.h"
 #include "sbi.h"
 
-void hart_resume(struct hart *h) __attribute__((noreturn));
 void guest_fetch_halfword_insn(void);
 void csr_probe_stimecmp_insn(void);
 void guest_sbi_call(struct hart *h);
 
 #define INTERRUPT(irq) (CAUSE_IRQ_FLAG | (irq))
 
+/* Read once here; the CSRs' "memory" clobbers keep them apart from the stores. */
 static void capture_trap(struct hart *h)
 {
-	h->trap.cause = csr_read(CSR_SCAUSE);
-	h->trap.stval = csr_read(CSR_STVAL);
-	h->trap.htval = csr_read(CSR_HTVAL);
-	h->trap.htinst = csr_read(CSR_HTINST);
-	h->sepc = csr_read(CSR_SEPC);
-	h->sstatus = csr_read(CSR_SSTATUS);
-	h->hstatus = csr_read(CSR_HSTATUS);
+	unsigned long cause = csr_read(CSR_SCAUSE), stval = csr_read(CSR_STVAL);
+	unsigned long htval = csr_read(CSR_HTVAL), htinst = csr_read(CSR_HTINST);
+	unsigned long sepc = csr_read(CSR_SEPC), sstatus = csr_read(CSR_SSTATUS);
+	unsigned long hstatus = csr_read(CSR_HSTATUS);
+
+	h->trap = (struct trap_info){ cause, stval, htval, htinst };
+	h->sepc = sepc;
+	h->sstatus = sstatus;
+	h->hstatus = hstatus;
 }
 
+/* Returns the hart to resume: trap_entry.S falls through into hv_resume_guest. */
 struct hart *hv_trap(struct hart *h)
 {
 	const struct trap_info *trap = &h->trap;
@@ -70,7 +73,11 @@ struct hart *hv_trap(struct hart *h)
 		inject_exception(h, trap->cause, trap->stval);
 		break;
 	}
-	hart_resume(h);
+	/* What hart_resume() does, without the call: the handlers changed these, not the CSRs. */
+	csr_write(CSR_SEPC, h->sepc);
+	csr_write(CSR_SSTATUS, h->sstatus);
+	csr_write(CSR_HSTATUS, h->hstatus);
+	return h;
 }
 
 /* A trap of the hypervisor itself (trap_entry.S saved the caller-saved registers). */
