@@ -31,12 +31,9 @@ void hart_update_vseip(struct hart *h)
 		csr_clear(CSR_HVIP, HVIP_VSEIP);
 }
 
-void hart_handle_mailbox(struct hart *h)
+/* Anything but a guest IPI: kept out of line so that an IPI's receive needs no stack frame. */
+static void __attribute__((noinline)) handle_other_messages(struct hart *h, uint32_t msg)
 {
-	uint32_t msg = __atomic_exchange_n(&h->mailbox, 0, __ATOMIC_ACQUIRE);
-
-	if (msg & MSG_VSSIP)
-		csr_set(CSR_HVIP, HVIP_VSSIP);
 	if (msg & MSG_VSEIP)
 		hart_update_vseip(h);
 	/* MSG_START is for parked harts: keep it for the park loop. */
@@ -44,6 +41,16 @@ void hart_handle_mailbox(struct hart *h)
 		__atomic_fetch_or(&h->mailbox, MSG_START, __ATOMIC_RELAXED);
 	if (msg & MSG_STOP)
 		hart_park(h);
+}
+
+void hart_handle_mailbox(struct hart *h)
+{
+	uint32_t msg = __atomic_exchange_n(&h->mailbox, 0, __ATOMIC_ACQUIRE);
+
+	if (msg & MSG_VSSIP)
+		csr_set(CSR_HVIP, HVIP_VSSIP);
+	if (msg & ~MSG_VSSIP)
+		handle_other_messages(h, msg);
 }
 
 /* Called with the cell's lock held. */
