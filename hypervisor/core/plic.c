@@ -24,6 +24,9 @@ static struct {
 	uint64_t base;
 	unsigned int sources;
 	int context_hart[VPLIC_MAX_CONTEXTS];	/* -1: no hart's S-mode */
+	/* The contexts of harts, ascending: what routing visits. */
+	uint16_t hart_contexts[BH_MAX_HARTS];
+	unsigned int num_hart_contexts;
 	uint32_t hart_context[BH_MAX_HARTS];	/* BH_NO_CONTEXT: none */
 	/* Where the hypervisor claimed each line, to complete it there. */
 	uint16_t claimed_context[BH_MAX_IRQS];
@@ -65,6 +68,10 @@ void plic_init(uint64_t base, unsigned int num_sources, const uint32_t hart_cont
 		if (ctx < VPLIC_MAX_CONTEXTS)
 			plic.context_hart[ctx] = (int)h;
 	}
+	plic.num_hart_contexts = 0;
+	for (unsigned int c = 0; c < VPLIC_MAX_CONTEXTS; c++)
+		if (plic.context_hart[c] >= 0)
+			plic.hart_contexts[plic.num_hart_contexts++] = (uint16_t)c;
 }
 
 int plic_context_hart(unsigned int context)
@@ -97,11 +104,10 @@ static void plic_route_line(struct cell *cell, unsigned int source)
 	vplic_line_enabled_contexts(cell->vplic, source, enabled);
 	mmio_write32(reg_priority(source), vplic_line_priority(cell->vplic, source));
 	spin_lock(&plic.lock);
-	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++) {
+	for (unsigned int i = 0; i < plic.num_hart_contexts; i++) {
+		unsigned int ctx = plic.hart_contexts[i];
 		uint32_t old = plic.enable[ctx][word], now;
 
-		if (plic.context_hart[ctx] < 0)
-			continue;
 		/* Only the owner's harts may take the line. */
 		if (context_of_cell(cell, ctx) && ((enabled[ctx / 64] >> (ctx % 64)) & 1))
 			now = old | bit;
@@ -122,9 +128,9 @@ static void plic_take_over(struct cell *root)
 {
 	unsigned int words = (plic.sources + 31) / 32;
 
-	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++) {
-		if (plic.context_hart[ctx] < 0)
-			continue;
+	for (unsigned int i = 0; i < plic.num_hart_contexts; i++) {
+		unsigned int ctx = plic.hart_contexts[i];
+
 		for (unsigned int w = 0; w < PLIC_WORDS; w++)
 			plic.enable[ctx][w] = w < words ? mmio_read32(reg_enable(ctx, w)) : 0;
 	}
@@ -135,21 +141,29 @@ static void plic_take_over(struct cell *root)
 		if (!bh_config_irq_owned(root->desc, s))
 			continue;
 		priority = mmio_read32(reg_priority(s));
-		for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
+		for (unsigned int i = 0; i < plic.num_hart_contexts; i++) {
+			unsigned int ctx = plic.hart_contexts[i];
+
 			if (context_of_cell(root, ctx) && (plic.enable[ctx][s / 32] & bit))
 				enabled[ctx / 64] |= 1ULL << (ctx % 64);
+		}
 
 		irq_line_transfer(s, root);
 		spin_lock(&root->lock);
 		vplic_write_priority(root->vplic, s, priority, NULL);
-		for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
+		for (unsigned int i = 0; i < plic.num_hart_contexts; i++) {
+			unsigned int ctx = plic.hart_contexts[i];
+
 			if ((enabled[ctx / 64] >> (ctx % 64)) & 1)
 				vplic_write_enable(root->vplic, ctx, s / 32,
 						   vplic_read_enable(root->vplic, ctx, s / 32) | bit,
 						   NULL);
+		}
 		spin_unlock(&root->lock);
 	}
-	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++) {
+	for (unsigned int i = 0; i < plic.num_hart_contexts; i++) {
+		unsigned int ctx = plic.hart_contexts[i];
+
 		if (!context_of_cell(root, ctx))
 			continue;
 		vplic_write_threshold(root->vplic, ctx, mmio_read32(reg_threshold(ctx)));
@@ -161,9 +175,12 @@ static void plic_take_over(struct cell *root)
 static void plic_give_back(struct cell *root)
 {
 	spin_lock(&root->lock);
-	for (unsigned int ctx = 0; ctx < VPLIC_MAX_CONTEXTS; ctx++)
+	for (unsigned int i = 0; i < plic.num_hart_contexts; i++) {
+		unsigned int ctx = plic.hart_contexts[i];
+
 		if (context_of_cell(root, ctx))
 			mmio_write32(reg_threshold(ctx), root->vplic->threshold[ctx]);
+	}
 	spin_unlock(&root->lock);
 	/* Lines the guest had not completed are completed physically (hw_complete). */
 	for (unsigned int s = 1; s < plic.sources; s++)
