@@ -120,12 +120,31 @@ VPLIC_HOT void set_ready(struct vplic *vp, unsigned int context, unsigned int so
 	refresh_summary(vp, context, vp->priority[source], source / 64);
 }
 
-/* Add or remove the source from the ready set of every context that enables it. */
-VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool ready)
+/*
+ * The one context a mask holds, or -1 if it holds none or several. A line is
+ * usually enabled on one hart: that case runs straight through, and the loops
+ * for the others stay out of line so the common path needs no big frame.
+ */
+_Static_assert(VPLIC_CONTEXT_WORDS == 2, "single_context() reads two words");
+
+VPLIC_HOT int single_context(const uint64_t *contexts)
+{
+	uint64_t lo = contexts[0], hi = contexts[1];
+
+	if (!hi && lo && !(lo & (lo - 1))) {
+		return (int)ctz64(lo);
+	}
+	if (!lo && hi && !(hi & (hi - 1))) {
+		return 64 + (int)ctz64(hi);
+	}
+	return -1;
+}
+
+static void __attribute__((noinline)) set_ready_each(struct vplic *vp, unsigned int source,
+						     bool ready)
 {
 	unsigned int w;
 
-	note_words(vp, VPLIC_CONTEXT_WORDS);
 	for (w = 0; w < VPLIC_CONTEXT_WORDS; w++) {
 		uint64_t contexts = vp->enabled_contexts[source][w];
 
@@ -133,6 +152,19 @@ VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool 
 			set_ready(vp, w * 64 + ctz64(contexts), source, ready);
 			contexts &= contexts - 1;
 		}
+	}
+}
+
+/* Add or remove the source from the ready set of every context that enables it. */
+VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool ready)
+{
+	int only = single_context(vp->enabled_contexts[source]);
+
+	note_words(vp, VPLIC_CONTEXT_WORDS);
+	if (only >= 0) {
+		set_ready(vp, (unsigned int)only, source, ready);
+	} else {
+		set_ready_each(vp, source, ready);
 	}
 }
 
@@ -158,12 +190,10 @@ VPLIC_HOT void signal_if_changed(struct vplic *vp, unsigned int context)
 	}
 }
 
-/* Second pass after the state is final, so a hook never sees a half-updated vPLIC. */
-VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
+static void __attribute__((noinline)) signal_each(struct vplic *vp, const uint64_t *contexts)
 {
 	unsigned int w;
 
-	note_words(vp, VPLIC_CONTEXT_WORDS);
 	for (w = 0; w < VPLIC_CONTEXT_WORDS; w++) {
 		uint64_t left = contexts[w];
 
@@ -171,6 +201,19 @@ VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
 			signal_if_changed(vp, w * 64 + ctz64(left));
 			left &= left - 1;
 		}
+	}
+}
+
+/* Second pass after the state is final, so a hook never sees a half-updated vPLIC. */
+VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
+{
+	int only = single_context(contexts);
+
+	note_words(vp, VPLIC_CONTEXT_WORDS);
+	if (only >= 0) {
+		signal_if_changed(vp, (unsigned int)only);
+	} else {
+		signal_each(vp, contexts);
 	}
 }
 
