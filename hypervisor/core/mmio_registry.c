@@ -30,17 +30,6 @@ int mmio_register(struct cell *cell, uint64_t base, uint64_t size, const struct 
 	return MMIO_OK;
 }
 
-const struct mmio_region *mmio_find(const struct cell *cell, uint64_t gpa)
-{
-	for (unsigned int i = 0; i < cell->mmio.count; i++) {
-		const struct mmio_region *r = &cell->mmio.region[i];
-
-		if (gpa - r->base < r->size)
-			return r;
-	}
-	return NULL;
-}
-
 int mmio_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
 		uint64_t regs[32])
 {
@@ -71,27 +60,29 @@ int mmio_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_m
  */
 bool mmio_decode_word_access(uint32_t insn, struct insn_mmio *acc)
 {
+	uint32_t op = insn & 0xe003;
+
 	if ((insn & 3) != 3) {
 		/* C.LW 010 / C.SW 110, quadrant 0: rd'/rs2' in bits 4:2 */
-		uint32_t op = insn & 0xe003;
-
 		if (op != 0x4000 && op != 0xc000)
 			return false;
-		*acc = (struct insn_mmio){ .is_store = op == 0xc000, .width = 4,
-					   .sign_extend = op == 0x4000,
-					   .reg = (uint8_t)(8 + ((insn >> 2) & 7)), .length = 2 };
-		return true;
-	}
-	switch (insn & 0x707f) {
-	case 0x2003: /* LW */
-		*acc = (struct insn_mmio){ .width = 4, .sign_extend = true,
-					   .reg = (uint8_t)((insn >> 7) & 31), .length = 4 };
-		return true;
-	case 0x2023: /* SW */
-		*acc = (struct insn_mmio){ .is_store = true, .width = 4,
-					   .reg = (uint8_t)((insn >> 20) & 31), .length = 4 };
-		return true;
-	default:
+		acc->is_store = op == 0xc000;
+		acc->sign_extend = op == 0x4000;
+		acc->reg = (uint8_t)(8 + ((insn >> 2) & 7));
+		acc->length = 2;
+	} else if ((insn & 0x707f) == 0x2003) { /* LW */
+		acc->is_store = false;
+		acc->sign_extend = true;
+		acc->reg = (uint8_t)((insn >> 7) & 31);
+		acc->length = 4;
+	} else if ((insn & 0x707f) == 0x2023) { /* SW */
+		acc->is_store = true;
+		acc->sign_extend = false;
+		acc->reg = (uint8_t)((insn >> 20) & 31);
+		acc->length = 4;
+	} else {
 		return false;
 	}
+	acc->width = 4;
+	return true;
 }

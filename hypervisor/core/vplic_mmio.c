@@ -82,7 +82,7 @@ static int decode(const struct vplic *vp, uint64_t offset, unsigned int width,
 }
 
 /* The context whose claim/complete register this is (the interrupt path's), or -1. */
-static int64_t claim_register(const struct vplic *vp, uint64_t offset, unsigned int width)
+static inline __attribute__((always_inline)) int64_t claim_register(const struct vplic *vp, uint64_t offset, unsigned int width)
 {
 	uint64_t context = (offset - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE;
 

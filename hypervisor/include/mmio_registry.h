@@ -9,6 +9,7 @@
 #define BULKHEAD_MMIO_REGISTRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cell;
@@ -46,8 +47,14 @@ struct cell_mmio {
 int mmio_register(struct cell *cell, uint64_t base, uint64_t size, const struct mmio_ops *ops,
 		  void *opaque);
 
-/* The window holding guest-physical gpa, or NULL. */
-const struct mmio_region *mmio_find(const struct cell *cell, uint64_t gpa);
+/* The window holding guest-physical gpa, or NULL (inline: every MMIO exit asks). */
+static inline const struct mmio_region *mmio_find(const struct cell_mmio *mmio, uint64_t gpa)
+{
+	for (unsigned int i = 0; i < mmio->count; i++)
+		if (gpa - mmio->region[i].base < mmio->region[i].size)
+			return &mmio->region[i];
+	return NULL;
+}
 
 /*
  * Carry out the decoded access at gpa on the device: a store writes the

@@ -29,7 +29,7 @@ def lib(core):
     u64, vp, uint = ctypes.c_uint64, ctypes.c_void_p, ctypes.c_uint
     sigs = {
         "mmio_register": (ctypes.c_int, [vp, u64, u64, vp, vp]),
-        "mmio_find": (vp, [vp, u64]),
+        "mmio_fake_find": (vp, [vp, u64]),
         "mmio_access": (ctypes.c_int, [vp, u64, ctypes.POINTER(InsnMmio),
                                        ctypes.POINTER(u64)]),
         "mmio_fake_cell": (vp, []),
@@ -67,9 +67,9 @@ def test_look_up_finds_the_window_and_nothing_outside(lib, cell):
     assert register(lib, cell, *PLIC, dev) == OK
     base, size = PLIC
     for gpa in (base, base + 4, base + size - 1):
-        assert lib.mmio_find(cell, gpa) is not None
+        assert lib.mmio_fake_find(cell, gpa) is not None
     for gpa in (base - 1, base + size, 0, 2**64 - 1):
-        assert lib.mmio_find(cell, gpa) is None
+        assert lib.mmio_fake_find(cell, gpa) is None
 
 
 def test_overlapping_empty_wrapping_and_a_fifth_window_are_refused(lib, cell):
@@ -92,14 +92,14 @@ def test_registering_again_replaces_the_window(lib, cell):
     assert lib.mmio_fake_cell_windows(cell) == 1
     regs = (ctypes.c_uint64 * 32)()
     acc = InsnMmio(is_store=False, width=4, sign_extend=False, reg=5, length=4)
-    assert lib.mmio_access(lib.mmio_find(cell, PLIC[0]), PLIC[0], acc, regs) == OK
+    assert lib.mmio_access(lib.mmio_fake_find(cell, PLIC[0]), PLIC[0], acc, regs) == OK
     assert (first.contents.accesses, second.contents.accesses) == (0, 1)
 
 
 def test_load_sets_the_register_sign_or_zero_extended(lib, cell):
     dev = device(lib)
     register(lib, cell, *PLIC, dev)
-    win = lib.mmio_find(cell, PLIC[0] + 0x200004)
+    win = lib.mmio_fake_find(cell, PLIC[0] + 0x200004)
     regs = (ctypes.c_uint64 * 32)(*range(100, 132))
     dev.contents.answer = 0x80000005
     acc = InsnMmio(is_store=False, width=4, sign_extend=True, reg=10, length=4)
@@ -118,7 +118,7 @@ def test_load_sets_the_register_sign_or_zero_extended(lib, cell):
 def test_store_writes_the_low_bytes_of_the_source_register(lib, cell):
     dev = device(lib)
     register(lib, cell, *PLIC, dev)
-    win = lib.mmio_find(cell, PLIC[0])
+    win = lib.mmio_fake_find(cell, PLIC[0])
     regs = (ctypes.c_uint64 * 32)()
     regs[7] = 0x1122334455667788
     acc = InsnMmio(is_store=True, width=4, sign_extend=False, reg=7, length=4)
@@ -132,7 +132,7 @@ def test_a_refused_access_leaves_the_registers_alone(lib, cell):
     dev = device(lib)
     register(lib, cell, *PLIC, dev)
     dev.contents.error = EFAULT
-    win = lib.mmio_find(cell, PLIC[0])
+    win = lib.mmio_fake_find(cell, PLIC[0])
     regs = (ctypes.c_uint64 * 32)(*range(32))
     acc = InsnMmio(is_store=False, width=8, sign_extend=False, reg=9, length=4)
     assert lib.mmio_access(win, PLIC[0] + 8, acc, regs) == EFAULT

@@ -66,6 +66,22 @@ static unsigned long access_fault_for(unsigned long cause)
 	}
 }
 
+/* Outside every device: the guest's own fault (a non-root cell is stopped). */
+static void __attribute__((noinline)) outside_devices(struct hart *h, const struct trap_info *trap,
+						      uint64_t gpa)
+{
+	count_exit(h, BH_EXIT_GUEST_FAULT);
+	if (h->cell != &hv.root)
+		cell_fail(h, "hart %lu: %s guest-physical 0x%lx, outside the cell's memory",
+			  (unsigned long)h->id,
+			  trap->cause == CAUSE_FETCH_GUEST_PAGE_FAULT ? "fetch from" :
+			  trap->cause == CAUSE_LOAD_GUEST_PAGE_FAULT  ? "load from" :
+									"store to",
+			  (unsigned long)gpa);
+	inject_exception(h, access_fault_for(trap->cause), trap->stval);
+}
+
+/* Decode, look up, call, skip; or an access fault. */
 void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap)
 {
 	uint64_t gpa = (trap->htval << 2) | (trap->stval & 3);
@@ -73,23 +89,16 @@ void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap)
 	struct insn_mmio acc;
 
 	if (trap->cause != CAUSE_FETCH_GUEST_PAGE_FAULT)
-		dev = mmio_find(h->cell, gpa);
-	if (dev) {
-		count_exit(h, BH_EXIT_MMIO);
-		if (decode_access(h, gpa, trap, &acc) == 0 &&
-		    mmio_access(dev, gpa, &acc, h->regs) == MMIO_OK) {
-			h->sepc += acc.length;
-			return;
-		}
-	} else {
-		count_exit(h, BH_EXIT_GUEST_FAULT);
-		if (h->cell != &hv.root)
-			cell_fail(h, "hart %lu: %s guest-physical 0x%lx, outside the cell's memory",
-				  (unsigned long)h->id,
-				  trap->cause == CAUSE_FETCH_GUEST_PAGE_FAULT ? "fetch from" :
-				  trap->cause == CAUSE_LOAD_GUEST_PAGE_FAULT  ? "load from" :
-										"store to",
-				  (unsigned long)gpa);
+		dev = mmio_find(&h->cell->mmio, gpa);
+	if (!dev) {
+		outside_devices(h, trap, gpa);
+		return;
+	}
+	count_exit(h, BH_EXIT_MMIO);
+	if (decode_access(h, gpa, trap, &acc) == 0 &&
+	    mmio_access(dev, gpa, &acc, h->regs) == MMIO_OK) {
+		h->sepc += acc.length;
+		return;
 	}
 	inject_exception(h, access_fault_for(trap->cause), trap->stval);
 }
