@@ -217,6 +217,25 @@ VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
 	}
 }
 
+/*
+ * The source becomes ready (or not) in every context enabling it, then those
+ * contexts are signalled: set_ready_everywhere() and signal_contexts() in one,
+ * with the enabling contexts looked at once.
+ */
+VPLIC_HOT void update_and_signal(struct vplic *vp, unsigned int source, bool ready)
+{
+	int only = single_context(vp->enabled_contexts[source]);
+
+	note_words(vp, 2 * VPLIC_CONTEXT_WORDS);
+	if (only >= 0) {
+		set_ready(vp, (unsigned int)only, source, ready);
+		signal_if_changed(vp, (unsigned int)only);
+	} else {
+		set_ready_each(vp, source, ready);
+		signal_each(vp, vp->enabled_contexts[source]);
+	}
+}
+
 VPLIC_HOT void copy_contexts(uint64_t *dst, const uint64_t *src)
 {
 	unsigned int w;
@@ -339,14 +358,12 @@ int vplic_set_pending(struct vplic *vp, unsigned int source)
 		/* Latched: becomes claimable when the guest completes the current one. */
 		return VPLIC_OK;
 	}
-	set_ready_everywhere(vp, source, true);
-	signal_contexts(vp, vp->enabled_contexts[source]);
+	update_and_signal(vp, source, true);
 	return VPLIC_OK;
 }
 
 unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 {
-	uint64_t touched[VPLIC_CONTEXT_WORDS];
 	unsigned int level, word, source, busy;
 	uint64_t candidates;
 
@@ -370,9 +387,7 @@ unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 
 	bit_clear(vp->pending, source);
 	bit_set(vp->in_service, source);
-	copy_contexts(touched, vp->enabled_contexts[source]);
-	set_ready_everywhere(vp, source, false);
-	signal_contexts(vp, touched);
+	update_and_signal(vp, source, false);
 	return source;
 }
 
@@ -386,8 +401,7 @@ bool vplic_complete(struct vplic *vp, unsigned int context, uint32_t source)
 	}
 	bit_clear(vp->in_service, source);
 	if (bit_test(vp->pending, source)) {
-		set_ready_everywhere(vp, source, true);
-		signal_contexts(vp, vp->enabled_contexts[source]);
+		update_and_signal(vp, source, true);
 	}
 	if (bit_test(vp->hw_backed, source)) {
 		hw_complete(vp, source);
