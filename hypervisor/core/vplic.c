@@ -121,20 +121,25 @@ VPLIC_HOT void set_ready(struct vplic *vp, unsigned int context, unsigned int so
 }
 
 /*
- * The one context a mask holds, or -1 if it holds none or several. A line is
+ * The one context a mask holds, NONE_ENABLED if none, -1 if several. A line is
  * usually enabled on one hart: that case runs straight through, and the loops
  * for the others stay out of line so the common path needs no big frame.
  */
 _Static_assert(VPLIC_CONTEXT_WORDS == 2, "single_context() reads two words");
 
+#define NONE_ENABLED (-2) /* what single_context() says of an empty mask */
+
 VPLIC_HOT int single_context(const uint64_t *contexts)
 {
 	uint64_t lo = contexts[0], hi = contexts[1];
 
-	if (!hi && lo && !(lo & (lo - 1))) {
+	if (!(lo | hi)) {
+		return NONE_ENABLED;
+	}
+	if (!hi && !(lo & (lo - 1))) {
 		return (int)ctz64(lo);
 	}
-	if (!lo && hi && !(hi & (hi - 1))) {
+	if (!lo && !(hi & (hi - 1))) {
 		return 64 + (int)ctz64(hi);
 	}
 	return -1;
@@ -163,7 +168,7 @@ VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool 
 	note_words(vp, VPLIC_CONTEXT_WORDS);
 	if (only >= 0) {
 		set_ready(vp, (unsigned int)only, source, ready);
-	} else {
+	} else if (only != NONE_ENABLED) {
 		set_ready_each(vp, source, ready);
 	}
 }
@@ -212,7 +217,7 @@ VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
 	note_words(vp, VPLIC_CONTEXT_WORDS);
 	if (only >= 0) {
 		signal_if_changed(vp, (unsigned int)only);
-	} else {
+	} else if (only != NONE_ENABLED) {
 		signal_each(vp, contexts);
 	}
 }
@@ -230,7 +235,7 @@ VPLIC_HOT void update_and_signal(struct vplic *vp, unsigned int source, bool rea
 	if (only >= 0) {
 		set_ready(vp, (unsigned int)only, source, ready);
 		signal_if_changed(vp, (unsigned int)only);
-	} else {
+	} else if (only != NONE_ENABLED) {
 		set_ready_each(vp, source, ready);
 		signal_each(vp, vp->enabled_contexts[source]);
 	}
