@@ -37,22 +37,22 @@ static const uint8_t debruijn_bit[64] = {
 	51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
 };
 
-VPLIC_HOT unsigned int ctz64(uint64_t x)
+VPLIC_HOT size_t ctz64(uint64_t x)
 {
 	return debruijn_bit[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
 }
 
-VPLIC_HOT bool bit_test(const uint64_t *map, unsigned int bit)
+VPLIC_HOT bool bit_test(const uint64_t *map, size_t bit)
 {
 	return (map[bit / 64] >> (bit % 64)) & 1;
 }
 
-VPLIC_HOT void bit_set(uint64_t *map, unsigned int bit)
+VPLIC_HOT void bit_set(uint64_t *map, size_t bit)
 {
 	map[bit / 64] |= (uint64_t)1 << (bit % 64);
 }
 
-VPLIC_HOT void bit_clear(uint64_t *map, unsigned int bit)
+VPLIC_HOT void bit_clear(uint64_t *map, size_t bit)
 {
 	map[bit / 64] &= ~((uint64_t)1 << (bit % 64));
 }
@@ -75,8 +75,7 @@ VPLIC_HOT bool source_ready(struct vplic *vp, unsigned int source)
 }
 
 /* Recompute one summary bit from the two words it summarises. */
-VPLIC_HOT void refresh_summary(struct vplic *vp, unsigned int context, unsigned int level,
-			    unsigned int word)
+VPLIC_HOT void refresh_summary(struct vplic *vp, size_t context, size_t level, size_t word)
 {
 	uint16_t *summary = &vp->level_summary[context][level];
 	uint16_t bit = (uint16_t)(1u << word);
@@ -109,7 +108,7 @@ static void set_level(struct vplic *vp, unsigned int source, unsigned int priori
 	vp->priority[source] = (uint8_t)priority;
 }
 
-VPLIC_HOT void set_ready(struct vplic *vp, unsigned int context, unsigned int source, bool ready)
+VPLIC_HOT void set_ready(struct vplic *vp, size_t context, size_t source, bool ready)
 {
 	note_words(vp, 1);
 	if (ready) {
@@ -173,12 +172,12 @@ VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool 
 	}
 }
 
-VPLIC_HOT bool context_level(const struct vplic *vp, unsigned int context)
+VPLIC_HOT bool context_level(const struct vplic *vp, size_t context)
 {
 	return (vp->busy_levels[context] >> (vp->threshold[context] + 1)) != 0;
 }
 
-VPLIC_HOT void signal_if_changed(struct vplic *vp, unsigned int context)
+VPLIC_HOT void signal_if_changed(struct vplic *vp, size_t context)
 {
 	bool level = context_level(vp, context);
 
@@ -227,7 +226,7 @@ VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
  * contexts are signalled: set_ready_everywhere() and signal_contexts() in one,
  * with the enabling contexts looked at once.
  */
-VPLIC_HOT void update_and_signal(struct vplic *vp, unsigned int source, bool ready)
+VPLIC_HOT void update_and_signal(struct vplic *vp, size_t source, bool ready)
 {
 	int only = single_context(vp->enabled_contexts[source]);
 
@@ -369,7 +368,7 @@ int vplic_set_pending(struct vplic *vp, unsigned int source)
 
 unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 {
-	unsigned int level, word, source, busy;
+	size_t level, word, source, busy;
 	uint64_t candidates;
 
 	if (!context_exists(vp, context) || !context_level(vp, context)) {
@@ -393,7 +392,7 @@ unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 	bit_clear(vp->pending, source);
 	bit_set(vp->in_service, source);
 	update_and_signal(vp, source, false);
-	return source;
+	return (unsigned int)source;
 }
 
 bool vplic_complete(struct vplic *vp, unsigned int context, uint32_t source)
