@@ -40,7 +40,11 @@ enum hart_state {
 
 #include "cell.h"
 
-/* What the hart's trap CSRs said at a guest's exit. */
+/*
+ * What the hart's trap CSRs said at a guest's exit. stval, htval and htinst
+ * are read for exceptions other than an ecall (interrupts and ecalls report
+ * nothing there); for those exits they hold what an earlier exit left.
+ */
 struct trap_info {
 	unsigned long cause;	/* scause */
 	unsigned long stval;	/* the guest-virtual address, or the instruction */

@@ -131,6 +131,9 @@ class Bench:
         exact = all(k and k["exits"] == IRQ_DEMO_INTERRUPTS and k["min"] == k["max"]
                     for k in path)
         prof = counters.profile(blocks_before, blocks_after, hart, self.functions)
+        # Block by block, for a look at the disassembly (docs/bench.md).
+        self.irq_demo_blocks = {f"{pc:#x}": [n, runs[hart] - blocks_before.get(pc, (0, [0] * (
+            hart + 1)))[1][hart]] for pc, (n, runs) in blocks_after.items()}
         return {"hart": hart, "interrupts": IRQ_DEMO_INTERRUPTS, "work": d["insns"],
                 "functions": prof,
                 "interrupt_path": sum(k["min"] for k in path) if exact else None,
@@ -342,6 +345,8 @@ def main():
         os.rmdir(sock_dir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    blocks = {pc: nr for pc, nr in getattr(bench, "irq_demo_blocks", {}).items() if nr[1]}
+    (args.out.parent / "irq-demo-blocks.json").write_text(json.dumps(blocks, indent=1) + "\n")
     print(print_table(results))
     print(f"\nwritten: {args.out}")
 

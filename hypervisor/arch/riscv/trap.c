@@ -14,27 +14,41 @@ void guest_sbi_call(struct hart *h);
 
 #define INTERRUPT(irq) (CAUSE_IRQ_FLAG | (irq))
 
-/* Read once here; the CSRs' "memory" clobbers keep them apart from the stores. */
-static void capture_trap(struct hart *h)
+/*
+ * Read once here; the CSRs' "memory" clobbers keep them apart from the stores.
+ * An interrupt or an ecall reports nothing in stval, htval and htinst: they
+ * are read for the other exceptions only (the hot exits skip three reads).
+ */
+static unsigned long capture_trap(struct hart *h)
 {
-	unsigned long cause = csr_read(CSR_SCAUSE), stval = csr_read(CSR_STVAL);
-	unsigned long htval = csr_read(CSR_HTVAL), htinst = csr_read(CSR_HTINST);
-	unsigned long sepc = csr_read(CSR_SEPC), sstatus = csr_read(CSR_SSTATUS);
-	unsigned long hstatus = csr_read(CSR_HSTATUS);
+	unsigned long cause = csr_read(CSR_SCAUSE), sepc = csr_read(CSR_SEPC);
+	unsigned long sstatus = csr_read(CSR_SSTATUS), hstatus = csr_read(CSR_HSTATUS);
 
-	h->trap = (struct trap_info){ cause, stval, htval, htinst };
+	h->trap.cause = cause;
 	h->sepc = sepc;
 	h->sstatus = sstatus;
 	h->hstatus = hstatus;
+	if (!(cause & CAUSE_IRQ_FLAG) && cause != CAUSE_VS_ECALL) {
+		unsigned long stval = csr_read(CSR_STVAL), htval = csr_read(CSR_HTVAL);
+		unsigned long htinst = csr_read(CSR_HTINST);
+
+		h->trap.stval = stval;
+		h->trap.htval = htval;
+		h->trap.htinst = htinst;
+	}
+	return cause;
 }
 
 /* Returns the hart to resume: trap_entry.S falls through into hv_resume_guest. */
 struct hart *hv_trap(struct hart *h)
 {
 	const struct trap_info *trap = &h->trap;
+	unsigned long cause = capture_trap(h);
 
-	capture_trap(h);
-	switch (trap->cause) {
+	/* The most frequent exit first; the switch has the rest. */
+	if (cause == CAUSE_VS_ECALL)
+		guest_sbi_call(h);
+	else switch (cause) {
 	case INTERRUPT(IRQ_S_EXT):
 		count_exit(h, BH_EXIT_IRQ_EXTERNAL);
 		irqchip->handle_irq((unsigned int)h->id);
@@ -49,9 +63,6 @@ struct hart *hv_trap(struct hart *h)
 		count_exit(h, BH_EXIT_IRQ_TIMER);
 		csr_write(CSR_STIMECMP, ~0UL);
 		break;
-	case CAUSE_VS_ECALL:
-		guest_sbi_call(h);
-		break;
 	case CAUSE_FETCH_GUEST_PAGE_FAULT:
 	case CAUSE_LOAD_GUEST_PAGE_FAULT:
 	case CAUSE_STORE_GUEST_PAGE_FAULT:
@@ -62,15 +73,15 @@ struct hart *hv_trap(struct hart *h)
 		inject_exception(h, CAUSE_ILLEGAL_INSN, trap->stval);
 		break;
 	default:
-		if (trap->cause & CAUSE_IRQ_FLAG) {
+		if (cause & CAUSE_IRQ_FLAG) {
 			count_exit(h, BH_EXIT_OTHER);
 			hv_printk("bulkhead: hart %lu: unexpected interrupt %lu\n",
-				  (unsigned long)h->id, trap->cause & ~CAUSE_IRQ_FLAG);
+				  (unsigned long)h->id, cause & ~CAUSE_IRQ_FLAG);
 			break;
 		}
 		/* Whatever else the guest did wrong is its own exception. */
 		count_exit(h, BH_EXIT_OTHER);
-		inject_exception(h, trap->cause, trap->stval);
+		inject_exception(h, cause, trap->stval);
 		break;
 	}
 	/* What hart_resume() does, without the call: the handlers changed these, not the CSRs. */
