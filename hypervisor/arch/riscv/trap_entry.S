@@ -22,8 +22,6 @@ hv_trap_vector:
 	sd	x5, REG(5)(sp)
 	sd	x6, REG(6)(sp)
 	sd	x7, REG(7)(sp)
-	sd	x8, REG(8)(sp)
-	sd	x9, REG(9)(sp)
 	sd	x10, REG(10)(sp)
 	sd	x11, REG(11)(sp)
 	sd	x12, REG(12)(sp)
@@ -32,6 +30,19 @@ hv_trap_vector:
 	sd	x15, REG(15)(sp)
 	sd	x16, REG(16)(sp)
 	sd	x17, REG(17)(sp)
+	sd	x28, REG(28)(sp)
+	sd	x29, REG(29)(sp)
+	sd	x30, REG(30)(sp)
+	sd	x31, REG(31)(sp)
+	/*
+	 * An interrupt's handlers neither read nor change the guest's registers,
+	 * and C keeps the callee-saved ones: they are saved (and restored) for
+	 * exceptions only. After an interrupt, regs[] holds older values of them.
+	 */
+	csrr	t0, scause
+	bltz	t0, 1f
+	sd	x8, REG(8)(sp)
+	sd	x9, REG(9)(sp)
 	sd	x18, REG(18)(sp)
 	sd	x19, REG(19)(sp)
 	sd	x20, REG(20)(sp)
@@ -42,11 +53,7 @@ hv_trap_vector:
 	sd	x25, REG(25)(sp)
 	sd	x26, REG(26)(sp)
 	sd	x27, REG(27)(sp)
-	sd	x28, REG(28)(sp)
-	sd	x29, REG(29)(sp)
-	sd	x30, REG(30)(sp)
-	sd	x31, REG(31)(sp)
-	csrr	t0, sscratch
+1:	csrr	t0, sscratch
 	sd	t0, REG(2)(sp)
 	csrw	sscratch, zero
 	mv	tp, sp
@@ -54,7 +61,30 @@ hv_trap_vector:
 	ld	sp, STACK_TOP(sp)
 	mv	gp, zero
 	call	hv_trap
-	/* hv_trap returns the hart to resume: fall through. */
+	/* hv_trap returns the hart to resume: an exception's in full, an interrupt's below. */
+	csrr	t0, scause
+	bgez	t0, hv_resume_guest
+	csrw	sscratch, a0
+	ld	x1, REG(1)(a0)
+	ld	x2, REG(2)(a0)
+	ld	x3, REG(3)(a0)
+	ld	x4, REG(4)(a0)
+	ld	x5, REG(5)(a0)
+	ld	x6, REG(6)(a0)
+	ld	x7, REG(7)(a0)
+	ld	x11, REG(11)(a0)
+	ld	x12, REG(12)(a0)
+	ld	x13, REG(13)(a0)
+	ld	x14, REG(14)(a0)
+	ld	x15, REG(15)(a0)
+	ld	x16, REG(16)(a0)
+	ld	x17, REG(17)(a0)
+	ld	x28, REG(28)(a0)
+	ld	x29, REG(29)(a0)
+	ld	x30, REG(30)(a0)
+	ld	x31, REG(31)(a0)
+	ld	x10, REG(10)(a0)
+	sret
 
 	.globl hv_resume_guest
 hv_resume_guest:
