@@ -39,16 +39,10 @@ static unsigned long capture_trap(struct hart *h)
 	return cause;
 }
 
-/* Returns the hart to resume: trap_entry.S falls through into hv_resume_guest. */
-struct hart *hv_trap(struct hart *h)
+/* Every exit but an ecall: one switch on the cause (Linux's kvm_riscv_vcpu_exit() shape). */
+static inline void handle_exit(struct hart *h, const struct trap_info *trap, unsigned long cause)
 {
-	const struct trap_info *trap = &h->trap;
-	unsigned long cause = capture_trap(h);
-
-	/* The most frequent exit first; the switch has the rest. */
-	if (cause == CAUSE_VS_ECALL)
-		guest_sbi_call(h);
-	else switch (cause) {
+	switch (cause) {
 	case INTERRUPT(IRQ_S_EXT):
 		count_exit(h, BH_EXIT_IRQ_EXTERNAL);
 		irqchip->handle_irq((unsigned int)h->id);
@@ -84,6 +78,18 @@ struct hart *hv_trap(struct hart *h)
 		inject_exception(h, cause, trap->stval);
 		break;
 	}
+}
+
+/* Returns the hart to resume: trap_entry.S falls through into hv_resume_guest. */
+struct hart *hv_trap(struct hart *h)
+{
+	unsigned long cause = capture_trap(h);
+
+	/* The most frequent exit first. */
+	if (cause == CAUSE_VS_ECALL)
+		guest_sbi_call(h);
+	else
+		handle_exit(h, &h->trap, cause);
 	/* What hart_resume() does, without the call: the handlers changed these, not the CSRs. */
 	csr_write(CSR_SEPC, h->sepc);
 	csr_write(CSR_SSTATUS, h->sstatus);
