@@ -30,59 +30,19 @@ int mmio_register(struct cell *cell, uint64_t base, uint64_t size, const struct 
 	return MMIO_OK;
 }
 
-int mmio_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
-		uint64_t regs[32])
+#ifdef BH_HOST
+/* The inline fast paths of mmio_registry.h, for the host tests to call. */
+int mmio_host_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
+		     uint64_t regs[32]);
+int mmio_host_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
+		     uint64_t regs[32])
 {
-	uint64_t offset = gpa - dev->base, value;
-	int ret;
-
-	if (acc->is_store) {
-		value = regs[acc->reg];
-		/* A register's 32-bit store (the common one) needs no general width handling. */
-		value = acc->width == 4 ? (uint32_t)value : insn_store_value(acc, value);
-		return dev->ops->write(dev->opaque, offset, acc->width, value);
-	}
-	ret = dev->ops->read(dev->opaque, offset, acc->width, &value);
-	if (ret != MMIO_OK || acc->reg == 0)
-		return ret;
-	if (acc->width == 4)
-		value = acc->sign_extend ? (uint64_t)(int64_t)(int32_t)value : (uint32_t)value;
-	else
-		value = insn_load_value(acc, value);
-	regs[acc->reg] = value;
-	return ret;
+	return mmio_access(dev, gpa, acc, regs);
 }
 
-/*
- * The forms a driver's 32-bit register access takes (LW, SW, C.LW, C.SW),
- * decoded without the general decoder (insn_decode_raw() gives the same
- * answer for them); false for anything else.
- */
-bool mmio_decode_word_access(uint32_t insn, struct insn_mmio *acc)
+bool mmio_host_decode_word_access(uint32_t insn, struct insn_mmio *acc);
+bool mmio_host_decode_word_access(uint32_t insn, struct insn_mmio *acc)
 {
-	uint32_t op = insn & 0xe003;
-
-	if ((insn & 3) != 3) {
-		/* C.LW 010 / C.SW 110, quadrant 0: rd'/rs2' in bits 4:2 */
-		if (op != 0x4000 && op != 0xc000)
-			return false;
-		acc->is_store = op == 0xc000;
-		acc->sign_extend = op == 0x4000;
-		acc->reg = (uint8_t)(8 + ((insn >> 2) & 7));
-		acc->length = 2;
-	} else if ((insn & 0x707f) == 0x2003) { /* LW */
-		acc->is_store = false;
-		acc->sign_extend = true;
-		acc->reg = (uint8_t)((insn >> 7) & 31);
-		acc->length = 4;
-	} else if ((insn & 0x707f) == 0x2023) { /* SW */
-		acc->is_store = true;
-		acc->sign_extend = false;
-		acc->reg = (uint8_t)((insn >> 20) & 31);
-		acc->length = 4;
-	} else {
-		return false;
-	}
-	acc->width = 4;
-	return true;
+	return mmio_decode_word_access(insn, acc);
 }
+#endif

@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "insn_decode.h"
+
 struct cell;
-struct insn_mmio;
 
 #define MMIO_OK	    0
 #define MMIO_EFAULT (-1) /* no register there, or not that width: an access fault for the guest */
@@ -60,16 +61,63 @@ static inline const struct mmio_region *mmio_find(const struct cell_mmio *mmio, 
  * Carry out the decoded access at gpa on the device: a store writes the
  * source register's value (its low width bytes), a load sets the destination
  * register (x0 discards it) from what the device read. MMIO_OK, or the
- * device's error, with the registers unchanged.
+ * device's error, with the registers unchanged. Inline: every MMIO exit runs it.
  */
-int mmio_access(const struct mmio_region *dev, uint64_t gpa, const struct insn_mmio *acc,
-		uint64_t regs[32]);
+static inline int mmio_access(const struct mmio_region *dev, uint64_t gpa,
+			      const struct insn_mmio *acc, uint64_t regs[32])
+{
+	uint64_t offset = gpa - dev->base, value;
+	int ret;
+
+	if (acc->is_store) {
+		value = regs[acc->reg];
+		/* A register's 32-bit store (the common one) needs no general width handling. */
+		value = acc->width == 4 ? (uint32_t)value : insn_store_value(acc, value);
+		return dev->ops->write(dev->opaque, offset, acc->width, value);
+	}
+	ret = dev->ops->read(dev->opaque, offset, acc->width, &value);
+	if (ret != MMIO_OK || acc->reg == 0)
+		return ret;
+	if (acc->width == 4)
+		value = acc->sign_extend ? (uint64_t)(int64_t)(int32_t)value : (uint32_t)value;
+	else
+		value = insn_load_value(acc, value);
+	regs[acc->reg] = value;
+	return ret;
+}
 
 /*
  * The fast path of a fetched instruction's decode: LW, SW, C.LW and C.SW,
  * the forms of a 32-bit register access, into *acc as insn_decode_raw()
  * would; false (and *acc untouched) for any other instruction.
  */
-bool mmio_decode_word_access(uint32_t insn, struct insn_mmio *acc);
+static inline bool mmio_decode_word_access(uint32_t insn, struct insn_mmio *acc)
+{
+	uint32_t op = insn & 0xe003;
+
+	if ((insn & 3) != 3) {
+		/* C.LW 010 / C.SW 110, quadrant 0: rd'/rs2' in bits 4:2 */
+		if (op != 0x4000 && op != 0xc000)
+			return false;
+		acc->is_store = op == 0xc000;
+		acc->sign_extend = op == 0x4000;
+		acc->reg = (uint8_t)(8 + ((insn >> 2) & 7));
+		acc->length = 2;
+	} else if ((insn & 0x707f) == 0x2003) { /* LW */
+		acc->is_store = false;
+		acc->sign_extend = true;
+		acc->reg = (uint8_t)((insn >> 7) & 31);
+		acc->length = 4;
+	} else if ((insn & 0x707f) == 0x2023) { /* SW */
+		acc->is_store = true;
+		acc->sign_extend = false;
+		acc->reg = (uint8_t)((insn >> 20) & 31);
+		acc->length = 4;
+	} else {
+		return false;
+	}
+	acc->width = 4;
+	return true;
+}
 
 #endif

@@ -30,7 +30,7 @@ def lib(core):
     sigs = {
         "mmio_register": (ctypes.c_int, [vp, u64, u64, vp, vp]),
         "mmio_fake_find": (vp, [vp, u64]),
-        "mmio_access": (ctypes.c_int, [vp, u64, ctypes.POINTER(InsnMmio),
+        "mmio_host_access": (ctypes.c_int, [vp, u64, ctypes.POINTER(InsnMmio),
                                        ctypes.POINTER(u64)]),
         "mmio_fake_cell": (vp, []),
         "mmio_fake_device": (ctypes.POINTER(Fake), []),
@@ -92,7 +92,7 @@ def test_registering_again_replaces_the_window(lib, cell):
     assert lib.mmio_fake_cell_windows(cell) == 1
     regs = (ctypes.c_uint64 * 32)()
     acc = InsnMmio(is_store=False, width=4, sign_extend=False, reg=5, length=4)
-    assert lib.mmio_access(lib.mmio_fake_find(cell, PLIC[0]), PLIC[0], acc, regs) == OK
+    assert lib.mmio_host_access(lib.mmio_fake_find(cell, PLIC[0]), PLIC[0], acc, regs) == OK
     assert (first.contents.accesses, second.contents.accesses) == (0, 1)
 
 
@@ -103,15 +103,15 @@ def test_load_sets_the_register_sign_or_zero_extended(lib, cell):
     regs = (ctypes.c_uint64 * 32)(*range(100, 132))
     dev.contents.answer = 0x80000005
     acc = InsnMmio(is_store=False, width=4, sign_extend=True, reg=10, length=4)
-    assert lib.mmio_access(win, PLIC[0] + 0x200004, acc, regs) == OK
+    assert lib.mmio_host_access(win, PLIC[0] + 0x200004, acc, regs) == OK
     assert regs[10] == 0xFFFFFFFF80000005
     assert (dev.contents.op, dev.contents.offset, dev.contents.width) == (b"r", 0x200004, 4)
     acc = InsnMmio(is_store=False, width=4, sign_extend=False, reg=11, length=2)
-    assert lib.mmio_access(win, PLIC[0] + 0x200004, acc, regs) == OK
+    assert lib.mmio_host_access(win, PLIC[0] + 0x200004, acc, regs) == OK
     assert regs[11] == 0x80000005
     # x0 discards what was read.
     acc = InsnMmio(is_store=False, width=4, sign_extend=True, reg=0, length=4)
-    assert lib.mmio_access(win, PLIC[0], acc, regs) == OK
+    assert lib.mmio_host_access(win, PLIC[0], acc, regs) == OK
     assert regs[0] == 100 and dev.contents.accesses == 3
 
 
@@ -122,7 +122,7 @@ def test_store_writes_the_low_bytes_of_the_source_register(lib, cell):
     regs = (ctypes.c_uint64 * 32)()
     regs[7] = 0x1122334455667788
     acc = InsnMmio(is_store=True, width=4, sign_extend=False, reg=7, length=4)
-    assert lib.mmio_access(win, PLIC[0] + 0x2080, acc, regs) == OK
+    assert lib.mmio_host_access(win, PLIC[0] + 0x2080, acc, regs) == OK
     assert (dev.contents.op, dev.contents.offset, dev.contents.value,
             dev.contents.width) == (b"w", 0x2080, 0x55667788, 4)
     assert regs[7] == 0x1122334455667788
@@ -135,18 +135,19 @@ def test_a_refused_access_leaves_the_registers_alone(lib, cell):
     win = lib.mmio_fake_find(cell, PLIC[0])
     regs = (ctypes.c_uint64 * 32)(*range(32))
     acc = InsnMmio(is_store=False, width=8, sign_extend=False, reg=9, length=4)
-    assert lib.mmio_access(win, PLIC[0] + 8, acc, regs) == EFAULT
+    assert lib.mmio_host_access(win, PLIC[0] + 8, acc, regs) == EFAULT
     assert list(regs) == list(range(32))
     acc = InsnMmio(is_store=True, width=1, sign_extend=False, reg=9, length=4)
-    assert lib.mmio_access(win, PLIC[0] + 8, acc, regs) == EFAULT
+    assert lib.mmio_host_access(win, PLIC[0] + 8, acc, regs) == EFAULT
     assert (dev.contents.op, dev.contents.width, dev.contents.value) == (b"w", 1, 9)
 
 
 def test_word_access_fast_decode_agrees_with_the_decoder(lib):
-    """mmio_decode_word_access() takes LW, SW, C.LW and C.SW only, and decodes them exactly as
+    """mmio_decode_word_access() (inline; mmio_host_decode_word_access() calls it) takes LW, SW,
+    C.LW and C.SW only, and decodes them exactly as
     insn_decode_raw() does: every 16-bit value, and 32-bit ones around LW/SW."""
     import random
-    fast, raw = lib.mmio_decode_word_access, lib.insn_decode_raw
+    fast, raw = lib.mmio_host_decode_word_access, lib.insn_decode_raw
     fast.restype, fast.argtypes = ctypes.c_bool, [ctypes.c_uint32, ctypes.POINTER(InsnMmio)]
     raw.restype, raw.argtypes = ctypes.c_int, [ctypes.c_uint32, ctypes.POINTER(InsnMmio)]
     rng = random.Random(7)
