@@ -81,21 +81,9 @@ static int decode(const struct vplic *vp, uint64_t offset, unsigned int width,
 	return VPLIC_OK;
 }
 
-/* The context whose claim/complete register this is (the interrupt path's), or -1. */
-static inline __attribute__((always_inline)) int64_t claim_register(const struct vplic *vp, uint64_t offset, unsigned int width)
-{
-	uint64_t context = (offset - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE;
-
-	if (offset < VPLIC_CONTEXT_BASE || width != 4 ||
-	    (offset % VPLIC_CONTEXT_STRIDE) != VPLIC_CLAIM_OFFSET || !guest_context(vp, context)) {
-		return -1;
-	}
-	return (int64_t)context;
-}
-
 int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t *value)
 {
-	int64_t claim = claim_register(vp, offset, width);
+	int64_t claim = vplic_claim_register(vp, offset, width);
 	struct vplic_decoded reg;
 	int ret;
 
@@ -130,7 +118,7 @@ int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint3
 int vplic_mmio_write(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t value,
 		     unsigned int *violation_source)
 {
-	int64_t complete = claim_register(vp, offset, width);
+	int64_t complete = vplic_claim_register(vp, offset, width);
 	struct vplic_decoded reg;
 	int ret;
 

@@ -191,6 +191,26 @@ int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint3
 int vplic_mmio_write(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t value,
 		     unsigned int *violation_source);
 
+/*
+ * The context whose claim/complete register the access is, or -1 (any other
+ * register, another width, a context this guest does not have). Inline: the
+ * interrupt path's two accesses ask first, and go straight to vplic_claim()
+ * or vplic_complete(), which is what vplic_mmio_read()/vplic_mmio_write() do
+ * for them.
+ */
+static inline int64_t vplic_claim_register(const struct vplic *vp, uint64_t offset,
+					   unsigned int width)
+{
+	uint64_t context = (offset - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE;
+
+	if (offset < VPLIC_CONTEXT_BASE || width != 4 ||
+	    (offset % VPLIC_CONTEXT_STRIDE) != VPLIC_CLAIM_OFFSET || context >= vp->num_contexts ||
+	    !((vp->context_exists[context / 64] >> (context % 64)) & 1)) {
+		return -1;
+	}
+	return (int64_t)context;
+}
+
 /* Current "has a claimable interrupt" level of a context (false if it does not exist). */
 bool vplic_context_pending(const struct vplic *vp, unsigned int context);
 

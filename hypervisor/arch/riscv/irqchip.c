@@ -108,8 +108,15 @@ static int vplic_window_read(void *opaque, uint64_t offset, unsigned int width, 
 	uint32_t v;
 	int ret;
 
+	int64_t claim = vplic_claim_register(cell->vplic, offset, width);
+
 	spin_lock(&cell->lock);
-	ret = vplic_mmio_read(cell->vplic, offset, width, &v);
+	if (claim >= 0) {
+		v = vplic_claim(cell->vplic, (unsigned int)claim);
+		ret = VPLIC_OK;
+	} else {
+		ret = vplic_mmio_read(cell->vplic, offset, width, &v);
+	}
 	spin_unlock(&cell->lock);
 	if (ret != VPLIC_OK)
 		return MMIO_EFAULT;
@@ -123,8 +130,15 @@ static int vplic_window_write(void *opaque, uint64_t offset, unsigned int width,
 	unsigned int violation = 0;
 	int ret;
 
+	int64_t complete = vplic_claim_register(cell->vplic, offset, width);
+
 	spin_lock(&cell->lock);
-	ret = vplic_mmio_write(cell->vplic, offset, width, (uint32_t)value, &violation);
+	if (complete >= 0) {
+		vplic_complete(cell->vplic, (unsigned int)complete, (uint32_t)value);
+		ret = VPLIC_OK;
+	} else {
+		ret = vplic_mmio_write(cell->vplic, offset, width, (uint32_t)value, &violation);
+	}
 	spin_unlock(&cell->lock);
 	if (ret == VPLIC_EVIOLATION) {
 		struct hart *h = this_hart();
