@@ -105,10 +105,9 @@ const struct vplic_hooks hv_vplic_hooks = {
 static int vplic_window_read(void *opaque, uint64_t offset, unsigned int width, uint64_t *value)
 {
 	struct cell *cell = opaque;
+	int64_t claim = vplic_claim_register(cell->vplic, offset, width);
 	uint32_t v;
 	int ret;
-
-	int64_t claim = vplic_claim_register(cell->vplic, offset, width);
 
 	spin_lock(&cell->lock);
 	if (claim >= 0) {
@@ -127,10 +126,9 @@ static int vplic_window_read(void *opaque, uint64_t offset, unsigned int width, 
 static int vplic_window_write(void *opaque, uint64_t offset, unsigned int width, uint64_t value)
 {
 	struct cell *cell = opaque;
+	int64_t complete = vplic_claim_register(cell->vplic, offset, width);
 	unsigned int violation = 0;
 	int ret;
-
-	int64_t complete = vplic_claim_register(cell->vplic, offset, width);
 
 	spin_lock(&cell->lock);
 	if (complete >= 0) {
