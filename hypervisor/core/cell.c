@@ -120,6 +120,9 @@ int cell_build(struct cell *cell)
 	if (ret)
 		return ret;
 	ret = cell_init_vplic(cell);
+	if (!ret)
+		ret = mmio_register(cell, hv.config->platform.plic_base,
+				    hv.config->platform.plic_size, &vplic_mmio_ops, cell);
 	if (ret)
 		cell_destroy(cell);
 	return ret;

@@ -12,7 +12,10 @@
  */
 #include <vplic.h>
 
-static void note_words(struct vplic *vp, unsigned int words)
+/* The hot helpers below are forced inline: a call costs more than most of them. */
+#define VPLIC_HOT static inline __attribute__((always_inline))
+
+VPLIC_HOT void note_words(struct vplic *vp, unsigned int words)
 {
 #ifdef BH_HOST
 	vp->words_examined += words;
@@ -23,74 +26,56 @@ static void note_words(struct vplic *vp, unsigned int words)
 }
 
 /*
- * Open-coded because rv64imac has no ctz instruction and __builtin_ctzll becomes a libgcc call,
- * which the freestanding image does not link. x must not be 0.
+ * rv64imac has no ctz instruction and __builtin_ctzll becomes a libgcc call, which the
+ * freestanding image does not link: isolate the lowest bit and look it up by de Bruijn
+ * multiplication (a multiply, a shift and a table load). x must not be 0.
  */
-static unsigned int ctz64(uint64_t x)
-{
-	unsigned int n = 0;
+static const uint8_t debruijn_bit[64] = {
+	0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
+	62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
+	63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+	51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+};
 
-	if (!(x & 0xffffffffu)) {
-		n += 32;
-		x >>= 32;
-	}
-	if (!(x & 0xffffu)) {
-		n += 16;
-		x >>= 16;
-	}
-	if (!(x & 0xffu)) {
-		n += 8;
-		x >>= 8;
-	}
-	if (!(x & 0xfu)) {
-		n += 4;
-		x >>= 4;
-	}
-	if (!(x & 0x3u)) {
-		n += 2;
-		x >>= 2;
-	}
-	if (!(x & 0x1u)) {
-		n += 1;
-	}
-	return n;
+VPLIC_HOT size_t ctz64(uint64_t x)
+{
+	return debruijn_bit[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
 }
 
-static bool bit_test(const uint64_t *map, unsigned int bit)
+VPLIC_HOT bool bit_test(const uint64_t *map, size_t bit)
 {
 	return (map[bit / 64] >> (bit % 64)) & 1;
 }
 
-static void bit_set(uint64_t *map, unsigned int bit)
+VPLIC_HOT void bit_set(uint64_t *map, size_t bit)
 {
 	map[bit / 64] |= (uint64_t)1 << (bit % 64);
 }
 
-static void bit_clear(uint64_t *map, unsigned int bit)
+VPLIC_HOT void bit_clear(uint64_t *map, size_t bit)
 {
 	map[bit / 64] &= ~((uint64_t)1 << (bit % 64));
 }
 
-static bool source_exists(const struct vplic *vp, unsigned int source)
+VPLIC_HOT bool source_exists(const struct vplic *vp, unsigned int source)
 {
 	return source >= 1 && source < vp->num_sources;
 }
 
-static bool context_exists(const struct vplic *vp, unsigned int context)
+VPLIC_HOT bool context_exists(const struct vplic *vp, unsigned int context)
 {
 	return context < vp->num_contexts && bit_test(vp->context_exists, context);
 }
 
 /* Pending and not in service: claimable by every context that enables it. */
-static bool source_ready(struct vplic *vp, unsigned int source)
+VPLIC_HOT bool source_ready(struct vplic *vp, unsigned int source)
 {
 	note_words(vp, 2);
 	return bit_test(vp->pending, source) && !bit_test(vp->in_service, source);
 }
 
 /* Recompute one summary bit from the two words it summarises. */
-static void refresh_summary(struct vplic *vp, unsigned int context, unsigned int level,
-			    unsigned int word)
+VPLIC_HOT void refresh_summary(struct vplic *vp, size_t context, size_t level, size_t word)
 {
 	uint16_t *summary = &vp->level_summary[context][level];
 	uint16_t bit = (uint16_t)(1u << word);
@@ -123,7 +108,7 @@ static void set_level(struct vplic *vp, unsigned int source, unsigned int priori
 	vp->priority[source] = (uint8_t)priority;
 }
 
-static void set_ready(struct vplic *vp, unsigned int context, unsigned int source, bool ready)
+VPLIC_HOT void set_ready(struct vplic *vp, size_t context, size_t source, bool ready)
 {
 	note_words(vp, 1);
 	if (ready) {
@@ -134,12 +119,36 @@ static void set_ready(struct vplic *vp, unsigned int context, unsigned int sourc
 	refresh_summary(vp, context, vp->priority[source], source / 64);
 }
 
-/* Add or remove the source from the ready set of every context that enables it. */
-static void set_ready_everywhere(struct vplic *vp, unsigned int source, bool ready)
+/*
+ * The one context a mask holds, NONE_ENABLED if none, -1 if several. A line is
+ * usually enabled on one hart: that case runs straight through, and the loops
+ * for the others stay out of line so the common path needs no big frame.
+ */
+_Static_assert(VPLIC_CONTEXT_WORDS == 2, "single_context() reads two words");
+
+#define NONE_ENABLED (-2) /* what single_context() says of an empty mask */
+
+VPLIC_HOT int single_context(const uint64_t *contexts)
+{
+	uint64_t lo = contexts[0], hi = contexts[1];
+
+	if (!(lo | hi)) {
+		return NONE_ENABLED;
+	}
+	if (!hi && !(lo & (lo - 1))) {
+		return (int)ctz64(lo);
+	}
+	if (!lo && !(hi & (hi - 1))) {
+		return 64 + (int)ctz64(hi);
+	}
+	return -1;
+}
+
+static void __attribute__((noinline)) set_ready_each(struct vplic *vp, unsigned int source,
+						     bool ready)
 {
 	unsigned int w;
 
-	note_words(vp, VPLIC_CONTEXT_WORDS);
 	for (w = 0; w < VPLIC_CONTEXT_WORDS; w++) {
 		uint64_t contexts = vp->enabled_contexts[source][w];
 
@@ -150,12 +159,25 @@ static void set_ready_everywhere(struct vplic *vp, unsigned int source, bool rea
 	}
 }
 
-static bool context_level(const struct vplic *vp, unsigned int context)
+/* Add or remove the source from the ready set of every context that enables it. */
+VPLIC_HOT void set_ready_everywhere(struct vplic *vp, unsigned int source, bool ready)
+{
+	int only = single_context(vp->enabled_contexts[source]);
+
+	note_words(vp, VPLIC_CONTEXT_WORDS);
+	if (only >= 0) {
+		set_ready(vp, (unsigned int)only, source, ready);
+	} else if (only != NONE_ENABLED) {
+		set_ready_each(vp, source, ready);
+	}
+}
+
+VPLIC_HOT bool context_level(const struct vplic *vp, size_t context)
 {
 	return (vp->busy_levels[context] >> (vp->threshold[context] + 1)) != 0;
 }
 
-static void signal_if_changed(struct vplic *vp, unsigned int context)
+VPLIC_HOT void signal_if_changed(struct vplic *vp, size_t context)
 {
 	bool level = context_level(vp, context);
 
@@ -172,12 +194,10 @@ static void signal_if_changed(struct vplic *vp, unsigned int context)
 	}
 }
 
-/* Second pass after the state is final, so a hook never sees a half-updated vPLIC. */
-static void signal_contexts(struct vplic *vp, const uint64_t *contexts)
+static void __attribute__((noinline)) signal_each(struct vplic *vp, const uint64_t *contexts)
 {
 	unsigned int w;
 
-	note_words(vp, VPLIC_CONTEXT_WORDS);
 	for (w = 0; w < VPLIC_CONTEXT_WORDS; w++) {
 		uint64_t left = contexts[w];
 
@@ -188,7 +208,39 @@ static void signal_contexts(struct vplic *vp, const uint64_t *contexts)
 	}
 }
 
-static void copy_contexts(uint64_t *dst, const uint64_t *src)
+/* Second pass after the state is final, so a hook never sees a half-updated vPLIC. */
+VPLIC_HOT void signal_contexts(struct vplic *vp, const uint64_t *contexts)
+{
+	int only = single_context(contexts);
+
+	note_words(vp, VPLIC_CONTEXT_WORDS);
+	if (only >= 0) {
+		signal_if_changed(vp, (unsigned int)only);
+	} else if (only != NONE_ENABLED) {
+		signal_each(vp, contexts);
+	}
+}
+
+/*
+ * The source becomes ready (or not) in every context enabling it, then those
+ * contexts are signalled: set_ready_everywhere() and signal_contexts() in one,
+ * with the enabling contexts looked at once.
+ */
+VPLIC_HOT void update_and_signal(struct vplic *vp, size_t source, bool ready)
+{
+	int only = single_context(vp->enabled_contexts[source]);
+
+	note_words(vp, 2 * VPLIC_CONTEXT_WORDS);
+	if (only >= 0) {
+		set_ready(vp, (unsigned int)only, source, ready);
+		signal_if_changed(vp, (unsigned int)only);
+	} else if (only != NONE_ENABLED) {
+		set_ready_each(vp, source, ready);
+		signal_each(vp, vp->enabled_contexts[source]);
+	}
+}
+
+VPLIC_HOT void copy_contexts(uint64_t *dst, const uint64_t *src)
 {
 	unsigned int w;
 
@@ -197,7 +249,7 @@ static void copy_contexts(uint64_t *dst, const uint64_t *src)
 	}
 }
 
-static void hw_complete(struct vplic *vp, unsigned int source)
+VPLIC_HOT void hw_complete(struct vplic *vp, unsigned int source)
 {
 	if (vp->hooks.hw_complete) {
 		vp->hooks.hw_complete(vp->opaque, source);
@@ -310,24 +362,26 @@ int vplic_set_pending(struct vplic *vp, unsigned int source)
 		/* Latched: becomes claimable when the guest completes the current one. */
 		return VPLIC_OK;
 	}
-	set_ready_everywhere(vp, source, true);
-	signal_contexts(vp, vp->enabled_contexts[source]);
+	update_and_signal(vp, source, true);
 	return VPLIC_OK;
 }
 
 unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 {
-	uint64_t touched[VPLIC_CONTEXT_WORDS];
-	unsigned int level, word, source;
+	size_t level, word, source, busy;
 	uint64_t candidates;
 
 	if (!context_exists(vp, context) || !context_level(vp, context)) {
 		return 0;
 	}
-	/* Terminates above the threshold: context_level() saw a busy level there. */
-	level = VPLIC_NUM_LEVELS - 1;
-	while (!((vp->busy_levels[context] >> level) & 1)) {
-		level--;
+	/* The highest busy level (above the threshold: context_level() saw one there). */
+	busy = vp->busy_levels[context];
+	level = (busy >> 4) ? 4 : 0;
+	if (busy >> (level + 2)) {
+		level += 2;
+	}
+	if (busy >> (level + 1)) {
+		level += 1;
 	}
 
 	note_words(vp, 3);
@@ -337,10 +391,8 @@ unsigned int vplic_claim(struct vplic *vp, unsigned int context)
 
 	bit_clear(vp->pending, source);
 	bit_set(vp->in_service, source);
-	copy_contexts(touched, vp->enabled_contexts[source]);
-	set_ready_everywhere(vp, source, false);
-	signal_contexts(vp, touched);
-	return source;
+	update_and_signal(vp, source, false);
+	return (unsigned int)source;
 }
 
 bool vplic_complete(struct vplic *vp, unsigned int context, uint32_t source)
@@ -353,8 +405,7 @@ bool vplic_complete(struct vplic *vp, unsigned int context, uint32_t source)
 	}
 	bit_clear(vp->in_service, source);
 	if (bit_test(vp->pending, source)) {
-		set_ready_everywhere(vp, source, true);
-		signal_contexts(vp, vp->enabled_contexts[source]);
+		update_and_signal(vp, source, true);
 	}
 	if (bit_test(vp->hw_backed, source)) {
 		hw_complete(vp, source);

@@ -83,9 +83,15 @@ static int decode(const struct vplic *vp, uint64_t offset, unsigned int width,
 
 int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t *value)
 {
+	int64_t claim = vplic_claim_register(vp, offset, width);
 	struct vplic_decoded reg;
-	int ret = decode(vp, offset, width, &reg);
+	int ret;
 
+	if (claim >= 0) {
+		*value = vplic_claim(vp, (unsigned int)claim);
+		return VPLIC_OK;
+	}
+	ret = decode(vp, offset, width, &reg);
 	if (ret) {
 		return ret;
 	}
@@ -112,11 +118,16 @@ int vplic_mmio_read(struct vplic *vp, uint64_t offset, unsigned int width, uint3
 int vplic_mmio_write(struct vplic *vp, uint64_t offset, unsigned int width, uint32_t value,
 		     unsigned int *violation_source)
 {
+	int64_t complete = vplic_claim_register(vp, offset, width);
 	struct vplic_decoded reg;
 	int ret;
 
 	if (violation_source) {
 		*violation_source = 0;
+	}
+	if (complete >= 0) {
+		vplic_complete(vp, (unsigned int)complete, value);
+		return VPLIC_OK;
 	}
 	ret = decode(vp, offset, width, &reg);
 	if (ret) {

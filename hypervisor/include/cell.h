@@ -10,6 +10,7 @@
 
 #include "console_ring.h"
 #include "gstage.h"
+#include "mmio_registry.h"
 #include "spinlock.h"
 
 struct vplic;
@@ -25,6 +26,7 @@ struct cell {
 	struct gstage_table gstage;
 	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
 	struct vplic *vplic;
+	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's) */
 	const struct bh_cell_desc *desc;
 	/* Non-root cells only. */
 	volatile uint32_t state;	/* enum bh_cell_state */

@@ -59,6 +59,8 @@ void arch_park_current(struct hart *h) __attribute__((noreturn));
 void arch_flush_root(void);
 /* The hypervisor's pointer to machine memory [phys, phys + len), or NULL. */
 void *arch_phys_to_virt(uint64_t phys, uint64_t len);
+/* The hart the hypervisor runs on now. */
+struct hart *arch_current_hart(void);
 /* A time in timebase ticks; the stop deadline is counted in them. */
 uint64_t arch_time_now(void);
 

@@ -37,6 +37,18 @@ enum hart_state {
 
 #include "cell.h"
 
+/*
+ * What the hart's trap CSRs said at a guest's exit. stval, htval and htinst
+ * are read for exceptions other than an ecall (interrupts and ecalls report
+ * nothing there); for those exits they hold what an earlier exit left.
+ */
+struct trap_info {
+	unsigned long cause;	/* scause */
+	unsigned long stval;	/* the guest-virtual address, or the instruction */
+	unsigned long htval;	/* guest-physical address >> 2 of a guest-page fault */
+	unsigned long htinst;	/* the transformed instruction, or 0 */
+};
+
 struct hart {
 	uint64_t regs[32];	/* the guest's x0..x31, saved at every exit */
 	uint64_t stack_top;	/* the hypervisor's stack for this hart */
@@ -50,6 +62,8 @@ struct hart {
 	unsigned int plic_context;	/* physical S-mode context */
 	/* The trap's sepc, sstatus and hstatus: handlers change these, not the CSRs. */
 	uint64_t sepc, sstatus, hstatus;
+	/* Why the guest exited, read once at the exit (hv_trap); handlers read this. */
+	struct trap_info trap;
 	/* Set when a guest-memory access by the hypervisor faulted. */
 	bool fixup_hit;
 	/* The root's own supervisor settings on this hart, given back with the hart. */
@@ -68,13 +82,7 @@ struct hypervisor {
 	struct hart harts[HV_MAX_HARTS];
 	uint64_t harts_active;		/* harts the hypervisor runs now */
 	unsigned int num_cells;
-	uint64_t plic_base;
-	unsigned int plic_sources;
-	/* PLIC context of each hart's S-mode, and back. */
-	int context_hart[VPLIC_MAX_CONTEXTS];
-	/* Where the hypervisor claimed each line, to complete it there. */
-	uint16_t claimed_context[BH_MAX_IRQS];
-	spinlock_t plic_lock;	/* read-modify-write of physical enable words */
+	unsigned int plic_sources;	/* the platform's lines, 0 included (config) */
 	spinlock_t console_lock;
 	struct console_ring console;
 	bool decode_by_fetch;		/* BH_OPT_DECODE_BY_FETCH */
@@ -102,6 +110,8 @@ void fw_putchar(char c);
 
 /* irqchip glue: hooks of the cells' vPLICs */
 extern const struct vplic_hooks hv_vplic_hooks;
+/* The guest's PLIC window: registered with each cell (mmio_register), backed by its vPLIC. */
+extern const struct mmio_ops vplic_mmio_ops;
 void hart_update_vseip(struct hart *h);
 
 /* irqchip.c: the hart mailbox */
@@ -110,7 +120,7 @@ void hart_handle_mailbox(struct hart *h);
 
 /* trap.c, mmio.c, inject.c */
 struct hart *hv_trap(struct hart *h);
-void mmio_guest_page_fault(struct hart *h, unsigned long cause);
+void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap);
 void inject_exception(struct hart *h, unsigned long cause, unsigned long tval);
 void hypercall(struct hart *h);
 

@@ -8,7 +8,6 @@
 #define BULKHEAD_IRQCHIP_H
 
 struct cell;
-struct hart;
 
 struct irqchip_ops {
 	/* Enable: the root's lines, as Linux programmed them, into its virtual controller. */
@@ -16,7 +15,7 @@ struct irqchip_ops {
 	/* Disable: Linux gets the controller back as the root's virtual one has it. */
 	void (*give_back)(struct cell *root);
 	/* An external interrupt at HS on this hart: claim what is pending, hand it to owners. */
-	void (*handle_irq)(struct hart *h);
+	void (*handle_irq)(unsigned int hart);
 	/* The owner's guest completed the line: complete it physically. */
 	void (*complete)(unsigned int line);
 	/* Route the line physically as its owner's virtual controller has it. */

@@ -24,6 +24,8 @@ MIRRORS = {
     ("test_pool", "PagePool"): "page_pool",
     ("test_gstage", "GstageAlloc"): "gstage_alloc",
     ("test_insn_decode", "InsnMmio"): "insn_mmio",
+    ("test_mmio_registry", "InsnMmio"): "insn_mmio",
+    ("test_mmio_registry", "Fake"): "mmio_fake",
     ("test_vplic", "Hooks"): "vplic_hooks",
     ("test_bench", "Insn"): "bench_insn",
 }

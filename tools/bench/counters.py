@@ -96,3 +96,48 @@ def episode_range(snapshot, tag, harts):
     mins = [m for m in mins if m is not None]
     maxs = [m for m in maxs if m is not None]
     return (min(mins), max(maxs)) if mins else None
+
+
+def blocks(counters_obj):
+    """{pc: (insns, [runs per hart])}: the plugin's per-block profile, translations of one
+    block merged."""
+    data = b""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(counters_obj.timeout)
+            s.connect(counters_obj.sock_path)
+            s.sendall(b"blocks\n")
+            while True:
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError as e:
+        raise PluginGone(f"hvcount socket {counters_obj.sock_path}: {e}") from None
+    out = {}
+    for pc, n, runs in json.loads(data)["blocks"]:
+        if pc in out:
+            out[pc] = (n, [a + b for a, b in zip(out[pc][1], runs)])
+        else:
+            out[pc] = (n, runs)
+    return out
+
+
+def profile(before, after, hart, functions):
+    """{function: {"insns", "calls"}} on one hart between two block profiles: each block is
+    charged to the function whose range holds it (functions: sorted [(start, end, name)]
+    on the board); "calls" counts runs of the block at the function's start."""
+    import bisect
+    starts = [f[0] for f in functions]
+    out = {}
+    for pc, (n, runs) in after.items():
+        ran = runs[hart] - (before[pc][1][hart] if pc in before else 0)
+        if not ran:
+            continue
+        i = bisect.bisect_right(starts, pc) - 1
+        name = functions[i][2] if i >= 0 and pc < functions[i][1] else f"{pc:#x}"
+        f = out.setdefault(name, {"insns": 0, "calls": 0})
+        f["insns"] += ran * n
+        if i >= 0 and pc == functions[i][0]:
+            f["calls"] += ran
+    return out

@@ -18,7 +18,9 @@
  *              the other way round (list generic handlers first, specific ones after)
  *   sock       serve snapshots on this Unix socket: connect, send a line, read one
  *              JSON line, the counters at that moment; a line "reset" first starts
- *              the per-episode minimum and maximum afresh
+ *              the per-episode minimum and maximum afresh; a line "blocks" answers
+ *              instead with how often each block ran, per vCPU (a profile: the
+ *              runner maps blocks to functions)
  *   out        write the last snapshot here when QEMU exits
  *   spin       count the rounds of wait loops and lock retries (spin.h) apart from
  *              the work (default on)
@@ -73,6 +75,8 @@ struct tb_info {
 	bool entry, spin;
 	bool retry; /* bench_tb_retry_target() */
 	uint64_t retry_target;
+	uint64_t *execs; /* per vCPU: how often it ran the block */
+	struct tb_info *next; /* every block translated, for "blocks" */
 };
 
 static struct {
@@ -88,6 +92,8 @@ static struct {
 
 static struct vcpu_count *vcpus;
 static unsigned int n_vcpus;
+static struct tb_info *all_blocks;
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
 static int listen_fd = -1;
 /* Bumped by a "reset" request; each vCPU notices it when it next finishes an episode. */
 static uint64_t minmax_epoch;
@@ -166,7 +172,7 @@ static void work_was_waiting(struct vcpu_count *v, uint64_t n)
 
 static void tb_exec(unsigned int vcpu_index, void *udata)
 {
-	const struct tb_info *tb = udata;
+	struct tb_info *tb = udata;
 	const struct tb_info *prev;
 	struct vcpu_count *v;
 	bool spin;
@@ -174,6 +180,7 @@ static void tb_exec(unsigned int vcpu_index, void *udata)
 	if (vcpu_index >= n_vcpus)
 		return;
 	v = &vcpus[vcpu_index];
+	add(&tb->execs[vcpu_index], 1);
 	prev = v->prev;
 	spin = tb->spin;
 	/* A retry right after a round of the wait loop it goes back to. */
@@ -262,7 +269,10 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		return;
 	/* Kept for as long as QEMU may run the block: never freed. */
 	info = calloc(1, sizeof(*info));
-	if (!info) {
+	if (info)
+		info->execs = calloc(n_vcpus, sizeof(*info->execs));
+	if (!info || !info->execs) {
+		free(info);
 		qemu_plugin_outs("hvcount: out of memory: a block goes uncounted\n");
 		return;
 	}
@@ -271,7 +281,29 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	info->entry = is_entry(pc);
 	info->tag = tag_at(pc);
 	classify_waits(tb, n, info);
+	pthread_mutex_lock(&blocks_lock);
+	info->next = all_blocks;
+	__atomic_store_n(&all_blocks, info, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&blocks_lock);
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, info);
+}
+
+/*
+ * {"blocks": [[pc, insns, [runs per vCPU]], ...]}: every translation of a
+ * block is listed (QEMU may translate a block again), newest first.
+ */
+static void write_blocks(FILE *f)
+{
+	const struct tb_info *tb = __atomic_load_n(&all_blocks, __ATOMIC_ACQUIRE);
+
+	fprintf(f, "{\"blocks\": [");
+	for (bool first = true; tb; tb = tb->next, first = false) {
+		fprintf(f, "%s[%" PRIu64 ", %" PRIu32 ", [", first ? "" : ", ", tb->pc, tb->n_insns);
+		for (unsigned int c = 0; c < n_vcpus; c++)
+			fprintf(f, "%s%" PRIu64, c ? ", " : "", get(&tb->execs[c]));
+		fprintf(f, "]]");
+	}
+	fprintf(f, "]}\n");
 }
 
 static void write_snapshot(FILE *f)
@@ -311,6 +343,7 @@ static void *serve_snapshots(void *arg)
 	(void)arg;
 	for (;;) {
 		char request[64];
+		bool blocks;
 		ssize_t got;
 		FILE *f;
 		int fd = accept(listen_fd, NULL, NULL);
@@ -322,6 +355,7 @@ static void *serve_snapshots(void *arg)
 		}
 		/* The answer is the counters now, after a reset if the line asks for one. */
 		got = read(fd, request, sizeof(request));
+		blocks = got >= 6 && !memcmp(request, "blocks", 6);
 		if (got >= 5 && !memcmp(request, "reset", 5))
 			add(&minmax_epoch, 1);
 		while (got > 0 && !memchr(request, '\n', (size_t)got))
@@ -331,7 +365,10 @@ static void *serve_snapshots(void *arg)
 			close(fd);
 			continue;
 		}
-		write_snapshot(f);
+		if (blocks)
+			write_blocks(f);
+		else
+			write_snapshot(f);
 		fclose(f);
 	}
 }

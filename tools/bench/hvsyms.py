@@ -106,3 +106,23 @@ def plugin_args(elf_path, system_cell, sock=None, out=None):
     if out:
         args.append(f"out={out}")
     return args
+
+
+def functions(elf_path, base):
+    """Sorted [(start, end, name)] of the hypervisor's functions on the board (the assembly
+    labels of the trap entry and exit count as functions, sized up to the next symbol)."""
+    with open(elf_path, "rb") as f:
+        table = ELFFile(f).get_section_by_name(".symtab")
+        syms = sorted((s["st_value"], s["st_size"], s.name) for s in table.iter_symbols()
+                      if s.name and not s.name.startswith((".L", "$"))
+                      and s["st_info"]["type"] in ("STT_FUNC", "STT_NOTYPE"))
+    out = []
+    for i, (value, size, name) in enumerate(syms):
+        nxt = next((v for v, _, _ in syms[i + 1:] if v > value), value + max(size, 1))
+        out.append((base + value, base + (value + size if size else nxt), name))
+    # One name per start: a function over a label at the same address.
+    seen = {}
+    for start, end, name in out:
+        if start not in seen or end - start > seen[start][1] - start:
+            seen[start] = (start, end, name)
+    return sorted(seen.values())

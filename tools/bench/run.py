@@ -108,10 +108,12 @@ class Bench:
         # Hart 3 is parked in the hypervisor now: nothing runs there until the start.
         time.sleep(QUIET_SECONDS)
         before = self.plugin.snapshot(reset=True)
+        blocks_before = counters.blocks(self.plugin)
         self.hv.hvctl(f"cell start {cell}")
         self.cells.wait_console(cell, r"^irq-demo: plic accesses")
         time.sleep(QUIET_SECONDS)
         after = self.plugin.snapshot()
+        blocks_after = counters.blocks(self.plugin)
         report = self.hv.hvctl(f"cell stats {cell}").stdout
         self.hv.hvctl(f"cell destroy {cell}")
         hart = 3
@@ -128,7 +130,12 @@ class Bench:
         path = [kinds.get(t) for t in ("irq_external", "mmio_claim", "mmio_complete")]
         exact = all(k and k["exits"] == IRQ_DEMO_INTERRUPTS and k["min"] == k["max"]
                     for k in path)
+        prof = counters.profile(blocks_before, blocks_after, hart, self.functions)
+        # Block by block, for a look at the disassembly (docs/bench.md).
+        self.irq_demo_blocks = {f"{pc:#x}": [n, runs[hart] - blocks_before.get(pc, (0, [0] * (
+            hart + 1)))[1][hart]] for pc, (n, runs) in blocks_after.items()}
         return {"hart": hart, "interrupts": IRQ_DEMO_INTERRUPTS, "work": d["insns"],
+                "functions": prof,
                 "interrupt_path": sum(k["min"] for k in path) if exact else None,
                 "wait": d["spin"], "work_per_interrupt": round(d["insns"] / IRQ_DEMO_INTERRUPTS),
                 "exits": exits, "work_per_exit": round(d["insns"] / exits) if exits else None,
@@ -229,6 +236,10 @@ def print_table(r):
         else:
             w(f"{'    ' + tag:44} {fmt(k['work']):>12}  (the end of an episode begun "
               "before the run: the park the start woke)")
+    w("  irq-demo per function (hart 3, the whole run): instructions, calls, per call")
+    for name, f in sorted(q.get("functions", {}).items(), key=lambda kv: -kv[1]["insns"]):
+        per = f"{f['insns'] / f['calls']:.1f}" if f["calls"] else "-"
+        w(f"{'    ' + name:44} {fmt(f['insns']):>12}  {fmt(f['calls'])} calls, {per} per call")
     i = r["idle"]
     w(f"{'root idle: work per second':44} {fmt(i['work_per_second']):>12}  "
       f"{fmt(i['work'])} in {i['seconds']} s, {i['exits']} exits "
@@ -306,6 +317,7 @@ def main():
         root_cell = cellfile.System.unpack(system_cell.read_bytes()).root.name_str
         bench = Bench(board, hv, Cells(hv), plugin, root_cell)
         base, size = hvsyms.hypervisor_region(system_cell)
+        bench.functions = hvsyms.functions(elf, base)
         # Nothing may have run in the hypervisor's range before the hypervisor exists.
         counted = sum(c["insns"] + c["spin"] for c in plugin.snapshot()["cpus"])
         if counted:
@@ -333,6 +345,8 @@ def main():
         os.rmdir(sock_dir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    blocks = {pc: nr for pc, nr in getattr(bench, "irq_demo_blocks", {}).items() if nr[1]}
+    (args.out.parent / "irq-demo-blocks.json").write_text(json.dumps(blocks, indent=1) + "\n")
     print(print_table(results))
     print(f"\nwritten: {args.out}")
 

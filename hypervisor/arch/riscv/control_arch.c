@@ -35,6 +35,11 @@ void *arch_phys_to_virt(uint64_t phys, uint64_t len)
 	return (void *)(uintptr_t)phys;
 }
 
+struct hart *arch_current_hart(void)
+{
+	return this_hart();
+}
+
 uint64_t arch_time_now(void)
 {
 	return csr_read(CSR_TIME);

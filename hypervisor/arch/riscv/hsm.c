@@ -26,7 +26,7 @@ void hart_park(struct hart *h)
 		__asm__ __volatile__("wfi");
 		/* Lines routed here before the hart stopped still need claiming. */
 		if (csr_read(CSR_SIP) & SIP_SEIP)
-			irqchip->handle_irq(h);
+			irqchip->handle_irq((unsigned int)h->id);
 		csr_clear(CSR_SIP, SIP_SSIP);
 		/*
 		 * MSG_STOP needs nothing here: whoever stops a cell calls off a

@@ -6,6 +6,10 @@
  */
 #include "arch/riscv/csr.h"
 #include "hv.h"
+#include "plic.h"
+
+/* The machine's interrupt controller. */
+const struct irqchip_ops *irqchip = &plic_irqchip;
 
 void hart_post(struct hart *target, uint32_t msg)
 {
@@ -27,12 +31,9 @@ void hart_update_vseip(struct hart *h)
 		csr_clear(CSR_HVIP, HVIP_VSEIP);
 }
 
-void hart_handle_mailbox(struct hart *h)
+/* Anything but a guest IPI: kept out of line so that an IPI's receive needs no stack frame. */
+static void __attribute__((noinline)) handle_other_messages(struct hart *h, uint32_t msg)
 {
-	uint32_t msg = __atomic_exchange_n(&h->mailbox, 0, __ATOMIC_ACQUIRE);
-
-	if (msg & MSG_VSSIP)
-		csr_set(CSR_HVIP, HVIP_VSSIP);
 	if (msg & MSG_VSEIP)
 		hart_update_vseip(h);
 	/* MSG_START is for parked harts: keep it for the park loop. */
@@ -42,13 +43,32 @@ void hart_handle_mailbox(struct hart *h)
 		hart_park(h);
 }
 
+void hart_handle_mailbox(struct hart *h)
+{
+	uint32_t msg = __atomic_exchange_n(&h->mailbox, 0, __ATOMIC_ACQUIRE);
+
+	if (msg & MSG_VSSIP)
+		csr_set(CSR_HVIP, HVIP_VSSIP);
+	if (msg & ~MSG_VSSIP)
+		handle_other_messages(h, msg);
+}
+
 /* Called with the cell's lock held. */
 static void vplic_signal(void *opaque, unsigned int context, bool asserted)
 {
 	struct cell *cell = opaque;
-	int hart = hv.context_hart[context];
-	struct hart *target;
+	struct hart *target, *self = this_hart();
+	int hart;
 
+	/* The common case: the interrupt path on the context's own hart. */
+	if (self->plic_context == context && self->cell == cell) {
+		if (asserted)
+			csr_set(CSR_HVIP, HVIP_VSEIP);
+		else
+			csr_clear(CSR_HVIP, HVIP_VSEIP);
+		return;
+	}
+	hart = plic_context_hart(context);
 	if (hart < 0)
 		return;
 	target = &hv.harts[hart];

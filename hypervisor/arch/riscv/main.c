@@ -9,6 +9,7 @@
 #include "arch/riscv/entry.h"
 #include "hv.h"
 #include "lib.h"
+#include "plic.h"
 
 #define EINVAL 22
 #define ENOMEM 12
@@ -68,16 +69,9 @@ static int hv_init(const struct bh_enter_args *args)
 		return -ENOMEM;
 	}
 	hv.gstage_mode = detect_gstage_mode();
-	hv.plic_base = sys->platform.plic_base;
 	hv.plic_sources = sys->platform.plic_num_sources;
-	for (unsigned int c = 0; c < VPLIC_MAX_CONTEXTS; c++)
-		hv.context_hart[c] = -1;
-	for (unsigned int h = 0; h < BH_MAX_HARTS; h++) {
-		uint32_t ctx = sys->platform.hart_plic_context[h];
-
-		if (ctx != BH_NO_CONTEXT && ctx < VPLIC_MAX_CONTEXTS)
-			hv.context_hart[ctx] = (int)h;
-	}
+	plic_init(sys->platform.plic_base, sys->platform.plic_num_sources,
+		  sys->platform.hart_plic_context);
 	ret = cell_init_root(&hv.root, sys);
 	if (ret)
 		return ret;

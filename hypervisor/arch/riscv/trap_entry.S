@@ -24,8 +24,6 @@ hv_trap_vector:
 	sd	x5, HART_REG(5)(sp)
 	sd	x6, HART_REG(6)(sp)
 	sd	x7, HART_REG(7)(sp)
-	sd	x8, HART_REG(8)(sp)
-	sd	x9, HART_REG(9)(sp)
 	sd	x10, HART_REG(10)(sp)
 	sd	x11, HART_REG(11)(sp)
 	sd	x12, HART_REG(12)(sp)
@@ -34,6 +32,19 @@ hv_trap_vector:
 	sd	x15, HART_REG(15)(sp)
 	sd	x16, HART_REG(16)(sp)
 	sd	x17, HART_REG(17)(sp)
+	sd	x28, HART_REG(28)(sp)
+	sd	x29, HART_REG(29)(sp)
+	sd	x30, HART_REG(30)(sp)
+	sd	x31, HART_REG(31)(sp)
+	/*
+	 * An interrupt's handlers neither read nor change the guest's registers,
+	 * and C keeps the callee-saved ones: they are saved (and restored) for
+	 * exceptions only. After an interrupt, regs[] holds older values of them.
+	 */
+	csrr	t0, scause
+	bltz	t0, 1f
+	sd	x8, HART_REG(8)(sp)
+	sd	x9, HART_REG(9)(sp)
 	sd	x18, HART_REG(18)(sp)
 	sd	x19, HART_REG(19)(sp)
 	sd	x20, HART_REG(20)(sp)
@@ -44,11 +55,7 @@ hv_trap_vector:
 	sd	x25, HART_REG(25)(sp)
 	sd	x26, HART_REG(26)(sp)
 	sd	x27, HART_REG(27)(sp)
-	sd	x28, HART_REG(28)(sp)
-	sd	x29, HART_REG(29)(sp)
-	sd	x30, HART_REG(30)(sp)
-	sd	x31, HART_REG(31)(sp)
-	csrr	t0, sscratch
+1:	csrr	t0, sscratch
 	sd	t0, HART_REG(2)(sp)
 	csrw	sscratch, zero
 	mv	tp, sp
@@ -56,7 +63,30 @@ hv_trap_vector:
 	ld	sp, HART_STACK_TOP(sp)
 	mv	gp, zero
 	call	hv_trap
-	/* hv_trap returns the hart to resume: fall through. */
+	/* hv_trap returns the hart to resume: an exception's in full, an interrupt's below. */
+	csrr	t0, scause
+	bgez	t0, hv_resume_guest
+	csrw	sscratch, a0
+	ld	x1, HART_REG(1)(a0)
+	ld	x2, HART_REG(2)(a0)
+	ld	x3, HART_REG(3)(a0)
+	ld	x4, HART_REG(4)(a0)
+	ld	x5, HART_REG(5)(a0)
+	ld	x6, HART_REG(6)(a0)
+	ld	x7, HART_REG(7)(a0)
+	ld	x11, HART_REG(11)(a0)
+	ld	x12, HART_REG(12)(a0)
+	ld	x13, HART_REG(13)(a0)
+	ld	x14, HART_REG(14)(a0)
+	ld	x15, HART_REG(15)(a0)
+	ld	x16, HART_REG(16)(a0)
+	ld	x17, HART_REG(17)(a0)
+	ld	x28, HART_REG(28)(a0)
+	ld	x29, HART_REG(29)(a0)
+	ld	x30, HART_REG(30)(a0)
+	ld	x31, HART_REG(31)(a0)
+	ld	x10, HART_REG(10)(a0)
+	sret
 
 	.globl hv_resume_guest
 hv_resume_guest:

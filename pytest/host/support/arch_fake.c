@@ -43,19 +43,42 @@ void hv_console_putc(char c)
 		console_text[console_len++] = c;
 }
 
+static char last_message[256];
+static unsigned int messages;
+
 void hv_printk(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(last_message, sizeof(last_message), fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(buf))
-		n = sizeof(buf) - 1;
+	if (n >= (int)sizeof(last_message))
+		n = sizeof(last_message) - 1;
+	messages++;
 	for (int i = 0; i < n; i++)
-		hv_console_putc(buf[i]);
+		hv_console_putc(last_message[i]);
+}
+
+/* The last message and how many there were. */
+const char *host_last_message(void);
+const char *host_last_message(void)
+{
+	return last_message;
+}
+
+unsigned int host_messages(void);
+unsigned int host_messages(void)
+{
+	return messages;
+}
+
+void host_messages_reset(void);
+void host_messages_reset(void)
+{
+	messages = 0;
+	last_message[0] = '\0';
 }
 
 /* ---- the vPLIC's hooks: the physical side is the fake irqchip ---- */
@@ -130,6 +153,20 @@ void *arch_phys_to_virt(uint64_t phys, uint64_t len)
 	    phys - ram_window_phys <= ram_window_size - len)
 		return ram_window + (phys - ram_window_phys);
 	return NULL;
+}
+
+static unsigned int current_hart;
+
+struct hart *arch_current_hart(void)
+{
+	return &hv.harts[current_hart];
+}
+
+/* The hart the next host call runs "on". */
+void host_set_current_hart(unsigned int hart);
+void host_set_current_hart(unsigned int hart)
+{
+	current_hart = hart;
 }
 
 /* Each look at the clock moves it on, so a hart that never parks meets the deadline. */

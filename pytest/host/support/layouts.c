@@ -13,6 +13,7 @@
 #include "console_ring.h"
 #include "gstage.h"
 #include "insn_decode.h"
+#include "mmio_fake.h"
 #include "pool.h"
 #include "sbi.h"
 #include "sbi_mock.h"
@@ -64,6 +65,14 @@ static const struct layout_row layout_rows[] = {
 	MEMBER(vplic_hooks, signal),
 	MEMBER(vplic_hooks, hw_complete),
 	MEMBER(vplic_hooks, line_changed),
+	STRUCT(mmio_fake),
+	MEMBER(mmio_fake, answer),
+	MEMBER(mmio_fake, error),
+	MEMBER(mmio_fake, accesses),
+	MEMBER(mmio_fake, op),
+	MEMBER(mmio_fake, offset),
+	MEMBER(mmio_fake, value),
+	MEMBER(mmio_fake, width),
 	STRUCT(bench_insn),
 	MEMBER(bench_insn, vaddr),
 	MEMBER(bench_insn, raw),
