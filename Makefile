@@ -55,7 +55,7 @@ HOST_CFLAGS    := -std=c11 -O1 -g -fPIC -Wall -Wextra -Werror -Wshadow -Wstrict-
 # cellcheck, the host tests and the fuzzers (include/bulkhead/config_check.h).
 BH_CONFIG_LIB  := $(sort $(wildcard include/lib/config/*.c))
 BH_CONFIG_HDR  := $(wildcard include/lib/config/*.h)
-HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c)) \
+HOST_CORE_SRC  := $(sort $(wildcard hypervisor/core/*.c hypervisor/core/*/*.c) $(wildcard pytest/host/support/*.c)) \
                   $(BH_CONFIG_LIB)
 HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervisor/include/*/*.h \
                     pytest/host/support/*.h) tools/bench/spin.h $(BH_CONFIG_HDR)

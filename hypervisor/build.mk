@@ -22,7 +22,8 @@ HV_LDFLAGS := --gc-sections -pie --no-dynamic-linker -z norelro -z noexecstack -
 # asm-defines.c is not part of the image: it only yields asm-defines.h.
 HV_ASM_DEFINES_SRC := hypervisor/arch/riscv/asm-defines.c
 HV_C_SRC   := $(filter-out $(HV_ASM_DEFINES_SRC), \
-                $(wildcard hypervisor/core/*.c hypervisor/arch/riscv/*.c hypervisor/lib/*.c)) \
+                $(wildcard hypervisor/core/*.c hypervisor/core/*/*.c hypervisor/arch/riscv/*.c \
+                  hypervisor/lib/*.c)) \
               $(BH_CONFIG_LIB)
 HV_S_SRC   := $(wildcard hypervisor/arch/riscv/*.S)
 HV_S_OBJS  := $(patsubst hypervisor/%.S,$(HV_OUT)/%.o,$(HV_S_SRC))

@@ -12,7 +12,7 @@
 # Makefile's own variables. The sets:
 #   hypervisor       hypervisor/{core,arch/riscv,lib}/*.c and the config validator
 #                    include/lib/config/*.c (HV_C_SRC), HV_CFLAGS (riscv64, freestanding)
-#   hypervisor-host  hypervisor/core/*.c, include/lib/config/*.c, HOST_CFLAGS (-DBH_HOST:
+#   hypervisor-host  hypervisor/core/**.c, include/lib/config/*.c, HOST_CFLAGS (-DBH_HOST:
 #                    libbhcore.so, the host tests)
 #   inmates          inmates/{lib,demos}/*.c, INM_CFLAGS (riscv64, freestanding)
 #   hvctl            tools/hvctl/*.c, HVCTL_CFLAGS (host)
@@ -89,7 +89,7 @@ set_load() {
 	hypervisor-host)
 		SET_TARGET=host
 		SET_FLAGS=$(analysis_flags $(mkvar HOST_CFLAGS))
-		SET_FILES=(hypervisor/core/*.c include/lib/config/*.c) ;;
+		SET_FILES=(hypervisor/core/*.c hypervisor/core/*/*.c include/lib/config/*.c) ;;
 	inmates)
 		SET_TARGET=riscv
 		SET_FLAGS=$(analysis_flags $(mkvar INM_CFLAGS))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The physical PLIC driver (core/plic.c), the machine's irqchip. Its
+ * The physical PLIC driver (core/irq/plic.c), the machine's irqchip. Its
  * registers and state (base, sources, the context of each hart, where each
  * line was claimed, a shadow of the enable words) are private to it.
  */

@@ -11,7 +11,7 @@ from boardlib.hv import Hypervisor
 SUCCESS, NOT_SUPPORTED = 0, -2
 EXT_BASE, PROBE_EXTENSION = 0x10, 3
 
-# Bulkhead's extensions (hypervisor/core/sbi.c) and what Linux 6.1 and 6.12 know of besides.
+# Bulkhead's extensions (hypervisor/core/sbi/sbi.c) and what Linux 6.1 and 6.12 know of besides.
 OFFERED = {"TIME": 0x54494D45, "IPI": 0x735049, "RFENCE": 0x52464E43, "HSM": 0x48534D,
            "SRST": 0x53525354, "DBCN": 0x4442434E}
 NOT_OFFERED = {"PMU": 0x504D55, "SUSP": 0x53555350, "CPPC": 0x43505043, "NACL": 0x4E41434C,

@@ -1,5 +1,5 @@
 # Host fuzzing: one libFuzzer harness per input surface of the host-built core
-# (docs/fuzzing.md). Every harness links the core (hypervisor/core/*.c and the
+# (docs/fuzzing.md). Every harness links the core (hypervisor/core/**.c and the
 # config validator, include/lib/config/*.c) and the
 # host stand-ins (pytest/host/support/*.c), built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, from one archive: the linker takes only the
@@ -32,7 +32,7 @@ FUZZ_HARNESS_CFLAGS := $(FUZZ_BASE) -fsanitize=fuzzer -Wall -Wextra -Werror -Wsh
 FUZZ_ENV      := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-FUZZ_CORE_SRC := $(sort $(wildcard hypervisor/core/*.c) $(wildcard pytest/host/support/*.c)) \
+FUZZ_CORE_SRC := $(sort $(wildcard hypervisor/core/*.c hypervisor/core/*/*.c) $(wildcard pytest/host/support/*.c)) \
                  $(BH_CONFIG_LIB)
 FUZZ_CORE_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_CORE_SRC))
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz harness: the MMIO instruction decoder (hypervisor/core/insn_decode.c), both forms.
+ * Fuzz harness: the MMIO instruction decoder (hypervisor/core/mmio/insn_decode.c), both forms.
  *
  * Input: records of 12 bytes, little-endian: u32 raw instruction, u64 htinst value. Each raw
  * instruction goes through insn_decode_raw(), each htinst value through

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz harness: the G-stage page-table builder (hypervisor/core/gstage.c), with the host page
+ * Fuzz harness: the G-stage page-table builder (hypervisor/core/mm/gstage.c), with the host page
  * allocator of pytest/host/support/gstage_testenv.c (an arena standing in for physical memory,
  * which counts double frees and stray physical addresses, and can be told to fail).
  *

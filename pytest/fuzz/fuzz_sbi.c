@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz harness: SBI dispatch (hypervisor/core/sbi*.c), the ecalls of a hostile guest with
+ * Fuzz harness: SBI dispatch (hypervisor/core/sbi/sbi*.c), the ecalls of a hostile guest with
  * random registers, behind the recording arch hooks of pytest/host/support/sbi_mock.c.
  *
  * Input: the caller (u8 hart, u64 cell harts, u8 flags: root cell, adjacent guest regions),

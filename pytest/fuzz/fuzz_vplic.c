@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz harness: the virtual PLIC (hypervisor/core/vplic.c, vplic_mmio.c), driven as a hostile
+ * Fuzz harness: the virtual PLIC (hypervisor/core/irq/vplic.c, vplic_mmio.c), driven as a hostile
  * guest and the hypervisor drive it: MMIO reads and writes anywhere in the window (and beyond),
  * interrupts injected, lines acquired and released, the register-level API called directly.
  *

@@ -1,4 +1,4 @@
-"""G-stage page-table builder (hypervisor/core/gstage.c).
+"""G-stage page-table builder (hypervisor/core/mm/gstage.c).
 
 The oracles here are written from the RISC-V privileged spec (Hypervisor
 extension, "Guest Physical Address Translation") and the builder's contract,

@@ -1,4 +1,4 @@
-"""Line ownership (hypervisor/core/irq_lines.c) under concurrency: issue 7 item 8.
+"""Line ownership (hypervisor/core/irq/irq_lines.c) under concurrency: issue 7 item 8.
 
 The interrupt path locks a line's owner through irq_line_lock_owner() while
 another hart moves the line to a cell and back and then destroys the cell.

@@ -1,4 +1,4 @@
-"""The MMIO registry (hypervisor/core/mmio_registry.c): windows registered per cell, the look-up
+"""The MMIO registry (hypervisor/core/mmio/mmio_registry.c): windows registered per cell, the look-up
 of a faulting guest-physical address, and the decoded access carried out on the device (a fake
 device from pytest/host/support/mmio_fake.c that records what it is asked)."""
 import ctypes

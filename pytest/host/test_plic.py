@@ -1,4 +1,4 @@
-"""The physical PLIC driver (hypervisor/core/plic.c) against a spec-compliant model PLIC
+"""The physical PLIC driver (hypervisor/core/irq/plic.c) against a spec-compliant model PLIC
 (pytest/host/support/plic_hw.c): claim and complete, the complete of a line the completing
 context no longer enables (issue 7, item 4), the physical routing of a line that changes owner
 (issue 7, item 5), and the take-over from Linux and the give-back round trip.

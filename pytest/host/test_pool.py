@@ -1,4 +1,4 @@
-"""Page pool (hypervisor/core/pool.c): the hypervisor's page allocator.
+"""Page pool (hypervisor/core/mm/pool.c): the hypervisor's page allocator.
 
 The "physical" region is a page-aligned buffer owned by the test; addresses
 are real host addresses. The oracle is PoolModel below, written from the

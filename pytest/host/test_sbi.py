@@ -1,4 +1,4 @@
-"""The SBI the hypervisor gives its guests (hypervisor/core/sbi*.c).
+"""The SBI the hypervisor gives its guests (hypervisor/core/sbi/sbi*.c).
 
 Expectations come from the RISC-V SBI specification (v2.0: binary encoding and
 hart masks, BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN, legacy extensions) and

@@ -1,4 +1,4 @@
-"""Virtual PLIC (hypervisor/core/vplic*.c) against the reference model in plic_model.py, plus
+"""Virtual PLIC (hypervisor/core/irq/vplic*.c) against the reference model in plic_model.py, plus
 focused tests of each rule of the contract in hypervisor/include/vplic.h."""
 import ctypes
 import random

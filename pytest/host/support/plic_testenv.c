@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host tests' machine for the physical PLIC driver (core/plic.c): the
+ * The host tests' machine for the physical PLIC driver (core/irq/plic.c): the
  * model PLIC of plic_hw.c, harts 0..n-1 with S-mode context 2h+1 (as on
  * QEMU's virt), and cells with a vPLIC whose hooks do what the image's do
  * (arch irqchip.c): hw_complete and line_changed go to the irqchip, signal
