@@ -228,19 +228,62 @@ static void clear_cell_ram(const struct cell *cell)
 
 /* ---------------------------------------------------------------- harts and lines */
 
-/* Harts go with their cell; a hart's exit counters start again with a new owner. */
-static void move_harts(uint64_t cpu_set, struct cell *to)
+/*
+ * Harts go with their cell; a hart's exit counters start again with a new
+ * owner. The owner changes under the hart's HSM lock, which HSM hart_start
+ * takes too and under which it checks the owner: a start the root makes of a
+ * hart while a cell is being created on it either comes first (then the hart
+ * is not stopped and the create is refused) or finds the hart gone.
+ */
+static void set_hart_owner(struct hart *h, struct cell *to)
 {
-	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++) {
-		if (!bh_config_cpu_set_has(cpu_set, hart))
+	spin_lock(&h->hsm_lock);
+	h->cell = to;
+	spin_unlock(&h->hsm_lock);
+	memset(&h->stats, 0, sizeof(h->stats));
+}
+
+/* Take the cell's harts from the root, all or none: each must still be parked there. */
+static long claim_harts(struct cell *cell)
+{
+	unsigned int hart;
+
+	for (hart = 0; hart < HV_MAX_HARTS; hart++) {
+		struct hart *h = &hv.harts[hart];
+		bool parked;
+
+		if (!bh_config_cpu_set_has(cell->cpu_set, hart))
 			continue;
-		hv.harts[hart].cell = to;
-		memset(&hv.harts[hart].stats, 0, sizeof(hv.harts[hart].stats));
+		spin_lock(&h->hsm_lock);
+		parked = h->cell == &hv.root && h->state == HART_STOPPED;
+		if (parked)
+			h->cell = cell;
+		spin_unlock(&h->hsm_lock);
+		if (!parked)
+			break;
 	}
-	if (to == &hv.root)
-		hv.root.cpu_set |= cpu_set;
-	else
-		hv.root.cpu_set &= ~cpu_set;
+	if (hart == HV_MAX_HARTS) {
+		for (hart = 0; hart < HV_MAX_HARTS; hart++)
+			if (bh_config_cpu_set_has(cell->cpu_set, hart))
+				memset(&hv.harts[hart].stats, 0, sizeof(hv.harts[hart].stats));
+		hv.root.cpu_set &= ~cell->cpu_set;
+		return SBI_SUCCESS;
+	}
+	hv_printk("bulkhead: cell '%s': hart %u was started in the root meanwhile\n", cell->name,
+		  hart);
+	while (hart-- > 0)
+		if (bh_config_cpu_set_has(cell->cpu_set, hart))
+			set_hart_owner(&hv.harts[hart], &hv.root);
+	return SBI_ERR_DENIED;
+}
+
+/* A destroyed cell's harts, parked, go back to the root. */
+static void return_harts(const struct cell *cell)
+{
+	for (unsigned int hart = 0; hart < HV_MAX_HARTS; hart++)
+		if (bh_config_cpu_set_has(cell->cpu_set, hart))
+			set_hart_owner(&hv.harts[hart], &hv.root);
+	hv.root.cpu_set |= cell->cpu_set;
 }
 
 /* The lines of @cell's config that @from owns go to @to. */
@@ -439,11 +482,19 @@ static long create_locked(uint64_t gpa, uint64_t size, uint64_t *id_out)
 		free_cell_memory(cell);
 		return ret;
 	}
-	/* The last step that can fail (splitting a huge leaf of the root's table needs pages). */
+	/* Splitting a huge leaf of the root's table needs pages: this can fail. */
 	if (take_from_root(cell, BH_MEM_LOADABLE, 0)) {
 		cell_destroy(cell);
 		free_cell_memory(cell);
 		return SBI_ERR_FAILED;
+	}
+	/* The last step that can fail: the root may have started one of the harts since. */
+	ret = claim_harts(cell);
+	if (ret) {
+		give_to_root(cell, BH_MEM_LOADABLE, 0);
+		cell_destroy(cell);
+		free_cell_memory(cell);
+		return ret;
 	}
 	/* From here on nothing can fail. */
 	clear_cell_ram(cell);
@@ -453,7 +504,6 @@ static long create_locked(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	hv.num_cells++;
 	spin_unlock(&hv.lock);
 	move_lines(cell, &hv.root, cell);
-	move_harts(cell->cpu_set, cell);
 	hv_printk("bulkhead: cell '%s' created: id %u, harts 0x%lx\n", cell->name, id,
 		  (unsigned long)cell->cpu_set);
 	*id_out = id;
@@ -601,7 +651,7 @@ long cell_destroy_by_id(uint64_t id)
 	/* The loadable regions went back already if the cell was not running. */
 	give_to_root(cell, cell->loadable_in_root ? BH_MEM_LOADABLE : 0, 0);
 	/* Stopped: the root brings them back with HSM hart_start. */
-	move_harts(cell->cpu_set, &hv.root);
+	return_harts(cell);
 	spin_lock(&hv.lock);
 	hv.cells[id] = NULL;
 	hv.num_cells--;

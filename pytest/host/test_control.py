@@ -111,6 +111,7 @@ def hv(core):
         "host_console_clear": (None, []),
         "host_state_digest": (u64, []),
         "host_cell_fail": (None, [uint, ctypes.c_char_p]),
+        "host_start_on_flush": (None, [ctypes.c_int]),
         "host_hypercall": (i64, [uint, u64, u64, u64, u64, ctypes.POINTER(u64)]),
         "host_root_tables": (ctypes.c_ulong, []),
         "host_root_fence_pending": (ctypes.c_int, []),
@@ -578,3 +579,17 @@ def test_hypercalls_reach_control_from_the_root_only(board, hv):
     assert hv.host_hypercall(3, HC_CELL_STATUS, 1, STATUS_AT, 0, ctypes.byref(a1)) == DENIED
     assert hv.host_hypercall(0, 99, 0, 0, 0, ctypes.byref(a1)) == -2  # NOT_SUPPORTED
     board.check()
+
+
+def test_a_hart_the_root_starts_during_a_create_stays_the_roots(board, hv):
+    """The root's HSM start of a hart racing a create that takes it (issue 7 item 8's kind):
+    the create checked the hart parked, the root started it before the hart changed owner.
+    The create must be refused, the hart run on in the root, everything given back."""
+    board.step("root", (3, False))
+    hv.host_start_on_flush(3)           # in the middle of the create (its first fence)
+    hv.host_console_clear()
+    ret, _ = board.create(CONFIGS["a"])
+    assert ret == DENIED, hv.host_console().decode()
+    assert "hart 3 was started in the root meanwhile" in hv.host_console().decode()
+    board.model.hart_state[3] = HART_STARTED
+    board.check()                       # hart 3 the root's and running, memory and lines back

@@ -76,7 +76,10 @@ long sbi_arch_hart_start(const struct sbi_caller *c, unsigned long hart, unsigne
 		ret = SBI_ERR_FAILED;
 	} else {
 		spin_lock(&target->hsm_lock);
-		if (!target->present || target->state != HART_STOPPED) {
+		if (target->cell != cell) {
+			/* Taken by a cell since the caller's hart mask was checked. */
+			ret = SBI_ERR_INVALID_PARAM;
+		} else if (!target->present || target->state != HART_STOPPED) {
 			ret = SBI_ERR_ALREADY_AVAILABLE;
 		} else {
 			target->start_addr = addr;

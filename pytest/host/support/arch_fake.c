@@ -142,9 +142,27 @@ void hart_leave(struct hart *h, uint64_t landing)
 	abort();
 }
 
+/* A root hart the root starts (HSM) during the next flush, i.e. in the middle of a create. */
+static int start_on_flush = -1;
+
+void host_start_on_flush(int hart);
+void host_start_on_flush(int hart)
+{
+	start_on_flush = hart;
+}
+
 void arch_flush_root(void)
 {
 	flushes++;
+	if (start_on_flush >= 0) {
+		struct hart *h = &hv.harts[start_on_flush];
+
+		spin_lock(&h->hsm_lock);
+		if (h->cell == &hv.root && h->state == HART_STOPPED)
+			h->state = HART_STARTED;
+		spin_unlock(&h->hsm_lock);
+		start_on_flush = -1;
+	}
 }
 
 void *arch_phys_to_virt(uint64_t phys, uint64_t len)
@@ -203,6 +221,7 @@ int host_control_init(const void *config, size_t size, uint64_t window_phys, uin
 	ram_window_size = window_size;
 	console_len = 0;
 	nheld = 0;
+	start_on_flush = -1;
 	stuck_harts = 0;
 	flushes = 0;
 	hv.config = sys;
