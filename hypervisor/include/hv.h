@@ -82,7 +82,6 @@ struct hypervisor {
 	struct hart harts[HV_MAX_HARTS];
 	uint64_t harts_active;		/* harts the hypervisor runs now */
 	unsigned int num_cells;
-	unsigned int plic_sources;	/* the platform's lines, 0 included (config) */
 	spinlock_t console_lock;
 	struct console_ring console;
 	bool decode_by_fetch;		/* BH_OPT_DECODE_BY_FETCH */

@@ -69,7 +69,6 @@ static int hv_init(const struct bh_enter_args *args)
 		return -ENOMEM;
 	}
 	hv.gstage_mode = detect_gstage_mode();
-	hv.plic_sources = sys->platform.plic_num_sources;
 	plic_init(sys->platform.plic_base, sys->platform.plic_num_sources,
 		  sys->platform.hart_plic_context);
 	ret = cell_init_root(&hv.root, sys);
