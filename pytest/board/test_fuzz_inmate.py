@@ -35,7 +35,7 @@ def baseline(board, cells):
     of the root's G-stage table around its RAM for good (one table page)."""
     cells.run_demo("fuzz", params="seed 0 actions 0")
     cells.wait_console("fuzz", r"fuzz: hart \d done")
-    cells.hv.hvctl("cell destroy fuzz")
+    cells.destroy("fuzz")
     return cells.hv.mem_used()
 
 
@@ -56,7 +56,7 @@ def test_fuzz_seed_leaves_the_root_untouched(board, cells, baseline, seed):
     state = cells.state("fuzz")
     reason = cells.reason("fuzz") if state == "failed" else ""
     print(f"seed {seed}: {state} {reason}")
-    hv.hvctl("cell destroy fuzz")
+    cells.destroy("fuzz")
     assert board.sh("cat /sys/devices/system/cpu/online") == "0-3"
     assert hv.mem_used() == used
     # The root's devices: the network (this SSH session) and the console (echo to ttyS0).

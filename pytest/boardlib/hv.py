@@ -107,8 +107,23 @@ class Cells:
     def image(self, name, kind="bin"):
         return self.board.project_file(f"/usr/share/bulkhead/inmates/{name}.{kind}")
 
+    def _once(self, args, done_already):
+        """A cell command that must run once, even when the SSH session had to be retried."""
+        try:
+            return self.hv.hvctl(args)
+        except CommandFailed as e:
+            # As for enable/disable: the session that died without output may have done it.
+            if not (e.result.retried and done_already in e.result.stderr):
+                raise
+            return e.result
+
     def create(self, config_path, check=True):
-        return self.hv.hvctl(f"cell create {config_path}", check=check)
+        if not check:
+            return self.hv.hvctl(f"cell create {config_path}", check=False)
+        return self._once(f"cell create {config_path}", "already exists")
+
+    def destroy(self, name):
+        return self._once(f"cell destroy {name}", f"no cell '{name}'")
 
     def run_demo(self, name, cell=None, params=None):
         """create + load + (parameter page) + start of a demo cell; returns the cell name."""
@@ -118,7 +133,7 @@ class Cells:
         if params is not None:
             self.board.target.put(params.encode() + b"\n\0", "/tmp/params")
             self.hv.hvctl(f"cell load {cell} /tmp/params -a 0x800ff000")
-        self.hv.hvctl(f"cell start {cell}")
+        self._once(f"cell start {cell}", "is already running")
         return cell
 
     def console(self, cell):
@@ -155,7 +170,7 @@ class Cells:
     def destroy_all(self):
         for name in self.names():
             if name != "root":
-                self.hv.hvctl(f"cell destroy {name}")
+                self.destroy(name)
 
 
 # How much unreclaimable slab (kB) a run that leaks nothing may still add, by the kernel
