@@ -20,7 +20,8 @@ BH_CONFIG_CELLS := $(BH_SYSTEM_CELL) \
                    $(patsubst configs/%.c,$(BUILD)/configs/%.cell,$(BH_CONFIG_SRCS))
 
 ALL_EXTRA    += $(BUILD)/configs/system.cell $(BH_CONFIG_CELLS)
-ROOTFS_EXTRA += /etc/bulkhead/system.cell=$(BUILD)/configs/system.cell
+ROOTFS_EXTRA += /etc/bulkhead/system.cell=$(BUILD)/configs/system.cell \
+                /etc/bulkhead/linux-cell.cell=$(BUILD)/configs/linux-cell.cell
 
 BH_CONFIG_DEPS := include/bulkhead/config.h $(wildcard configs/*.h) configs/build.mk $(BH_CELLCHECK)
 

@@ -4,13 +4,14 @@
  * (scripts/board.env): 4 harts, 1 GiB of RAM at 0x80000000.
  *
  *   0x80000000..0x80080000  OpenSBI (its reserved-memory node): nobody's
- *   0x80080000..0xbbe00000  Linux RAM (root); the kernel image is at 0x80200000
+ *   0x80080000..0xb7e00000  Linux RAM (root); the kernel image is at 0x80200000
+ *   0xb7e00000..0xbbe00000  root-owned pool for the Linux cell (64 MiB, configs/linux-cell.c)
  *   0xbbe00000..0xbce00000  hypervisor image and heap
- *   0xbce00000..0xbfe00000  root-owned pool, not Linux RAM, that cells are carved from
+ *   0xbce00000..0xbfe00000  root-owned pool, not Linux RAM, that the demo cells are carved from
  *   0xbfe00000..0xc0000000  Linux RAM holding QEMU's device tree
  *
- * 0xbbe00000..0xbfe00000 is the board's no-map reserved-memory node, so Linux
- * never uses the hypervisor's memory or the pool as RAM. Facts below were read
+ * 0xb7e00000..0xbfe00000 is the board's no-map reserved-memory node, so Linux
+ * never uses the hypervisor's memory or the pools as RAM. Facts below were read
  * from QEMU 7.2's own device tree (`-M virt,dumpdtb=...`).
  *
  * The root must map all the RAM Linux uses, or Linux faults on it after
@@ -34,7 +35,7 @@
 	}
 
 #define UART0_BASE   0x10000000ULL
-#define ROOT_REGIONS 7
+#define ROOT_REGIONS 8
 
 /* clang-format cannot lay out nested designated initialisers. */
 /* clang-format off */
@@ -98,10 +99,12 @@ const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
 		ROOT_REGION(0x00101000, 0x1000, RW_IO),		/* goldfish RTC */
 		ROOT_REGION(UART0_BASE, 0x1000, RW_IO),		/* UART0, ns16550a */
 		ROOT_REGION(0x10001000, 0x8000, RW_IO),		/* virtio-mmio 0..7 */
-		ROOT_REGION(0x80080000, 0x3bd80000, RWX),	/* Linux RAM */
+		ROOT_REGION(0x80080000, 0x37d80000, RWX),	/* Linux RAM */
 		ROOT_REGION(0xbce00000, 0x03000000, RWX | BH_MEM_LOADABLE), /* cell pool */
 		/* Linux RAM too: the device tree sits in it, the rest is free pages. */
 		ROOT_REGION(0xbfe00000, 0x00200000, RWX),
+		/* The Linux cell's pool (last, so the regions above keep their numbers). */
+		ROOT_REGION(0xb7e00000, 0x04000000, RWX | BH_MEM_LOADABLE),
 	},
 };
 /* clang-format on */

@@ -115,6 +115,7 @@ long bh_check_root_ram(struct bh_reply *reply, const struct bh_system_config *sy
 /* console.c: the BH_IOCTL_CONSOLE and BH_IOCTL_CELL_CONSOLE handlers. */
 long bh_console_read(struct bh_ioctl_console __user *uarg);
 long bh_cell_console_read(struct bh_ioctl_cell_console __user *uarg);
+long bh_cell_console_send(struct bh_ioctl_cell_send __user *uarg);
 
 /* cell.c: BH_IOCTL_CELL_CREATE and BH_IOCTL_CELL_DESTROY, and what cells share. */
 long bh_cell_create_ioctl(const struct bh_ioctl_cell_create __user *uarg);

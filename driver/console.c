@@ -3,7 +3,8 @@
  * BH_IOCTL_CONSOLE and BH_IOCTL_CELL_CONSOLE: read the hypervisor's console
  * ring, or a cell's, from a position on. The hypervisor writes into a bounce
  * buffer by physical address; at most BH_CONSOLE_BOUNCE bytes (header
- * included) per call.
+ * included) per call. BH_IOCTL_CELL_SEND: console input for a cell, through
+ * a bounce buffer the same way.
  */
 #define pr_fmt(fmt) "bulkhead: " fmt
 
@@ -126,5 +127,65 @@ long bh_cell_console_read(struct bh_ioctl_cell_console __user *uarg)
 	req.pos = r.pos;
 	req.length = r.length;
 	req.skipped = r.skipped;
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* What one send carries through bh_admin_request(). */
+struct console_send {
+	struct bh_ioctl_cell_send *req;
+	char *bytes;
+	size_t size;
+};
+
+static long send_op(struct bh_reply *reply, const void *arg)
+{
+	const struct console_send *send = arg;
+	unsigned long taken = 0;
+	struct bh_cell *cell;
+	char name[BH_ERRNO_NAME_LEN];
+	long ret;
+
+	cell = bh_cell_lookup(reply, send->req->name);
+	if (IS_ERR(cell))
+		return PTR_ERR(cell);
+	if (send->size) {
+		ret = bh_hv_call(BH_HC_CELL_CONSOLE_WRITE, cell->id, virt_to_phys(send->bytes),
+				 send->size, 0, &taken);
+		if (ret)
+			return bh_fail(reply, ret,
+				       "hypervisor refused console input for cell '%s': %s",
+				       cell->desc->name, bh_errno_name(ret, name));
+	}
+	if (taken > send->size)
+		return bh_fail(reply, -EIO,
+			       "hypervisor took %lu bytes of console input out of %zu", taken,
+			       send->size);
+	send->req->taken = taken;
+	return 0;
+}
+
+long bh_cell_console_send(struct bh_ioctl_cell_send __user *uarg)
+{
+	struct bh_ioctl_cell_send req;
+	struct console_send send = { .req = &req };
+	char *bounce;
+	long ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	send.size = min_t(u64, req.buf_size, BH_CONSOLE_BOUNCE);
+	/* kmalloc keeps it in one physically contiguous piece of the linear map. */
+	bounce = kmalloc(send.size ? send.size : 1, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	send.bytes = bounce;
+	if (copy_from_user(bounce, u64_to_user_ptr(req.buf_ptr), send.size))
+		ret = -EFAULT;
+	else
+		ret = bh_admin_request(req.err_ptr, req.err_size, "sending console input",
+				       send_op, &send);
+	kfree(bounce);
+	if (ret)
+		return ret;
 	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
 }

@@ -41,6 +41,8 @@ static long bh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return bh_cell_destroy_ioctl(uarg);
 	case BH_IOCTL_CELL_CONSOLE:
 		return bh_cell_console_read(uarg);
+	case BH_IOCTL_CELL_SEND:
+		return bh_cell_console_send(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -2,7 +2,7 @@
 /*
  * sysfs under /sys/devices/bulkhead:
  *   enabled, mem_total, mem_used, decode_by_fetch (rw), mmio_fetch_decodes
- *   cells/<name>/cpus, id, state, reason
+ *   cells/<name>/cpus, id, state, reason, config (binary: the config it was made from)
  *   cells/<name>/statistics/cpu<hart>/<exit reason>, exits_total
  * Every number that comes from the hypervisor is asked for at read time.
  */
@@ -260,6 +260,32 @@ static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *kattr, c
 	return ret ? ret : sysfs_emit(buf, "%s\n", status.reason);
 }
 
+/*
+ * The config the cell was made from, byte for byte: a cell config for a
+ * non-root cell, the system config for the root (it describes the root cell
+ * and the platform, which hvctl needs to write a cell's device tree). The
+ * root's is bh_driver.sys: it stays while enabled, and disable frees it only
+ * after clearing enabled under hv_lock, held here for reading.
+ */
+static ssize_t config_read(struct file *file, struct kobject *kobj, struct bin_attribute *attr,
+			   char *buf, loff_t pos, size_t count)
+{
+	struct bh_cell *cell = to_cell(kobj);
+	ssize_t ret = -ENODEV;
+
+	if (!cell->root)
+		return memory_read_from_buffer(buf, count, &pos, cell->desc, cell->config_size);
+	down_read(&bh_driver.hv_lock);
+	if (bh_driver.enabled && bh_driver.sys)
+		ret = memory_read_from_buffer(buf, count, &pos, bh_driver.sys,
+					      bh_config_system_size(bh_driver.sys));
+	up_read(&bh_driver.hv_lock);
+	return ret;
+}
+
+/* Root only: it holds physical addresses, which /proc/iomem also hides from users. */
+static BIN_ATTR_ADMIN_RO(config, 0);
+
 static struct kobj_attribute bh_cpus_attr = __ATTR_RO(cpus);
 static struct kobj_attribute bh_id_attr = __ATTR_RO(id);
 static struct kobj_attribute bh_state_attr = __ATTR_RO(state);
@@ -268,7 +294,17 @@ static struct kobj_attribute bh_reason_attr = __ATTR_RO(reason);
 static struct attribute *bh_cell_attrs[] = {
 	&bh_cpus_attr.attr, &bh_id_attr.attr, &bh_state_attr.attr, &bh_reason_attr.attr, NULL,
 };
-ATTRIBUTE_GROUPS(bh_cell);
+
+static struct bin_attribute *bh_cell_bin_attrs[] = {
+	&bin_attr_config,
+	NULL,
+};
+
+static const struct attribute_group bh_cell_group = {
+	.attrs = bh_cell_attrs,
+	.bin_attrs = bh_cell_bin_attrs,
+};
+__ATTRIBUTE_GROUPS(bh_cell);
 
 static void bh_cell_release(struct kobject *kobj)
 {

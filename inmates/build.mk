@@ -8,7 +8,7 @@
 
 INM_CROSS   ?= riscv64-unknown-elf-
 INM_OUT     := $(BUILD)/inmates
-INM_DEMOS   := hello timer-demo irq-demo smp-demo attack hostile fuzz
+INM_DEMOS   := hello timer-demo irq-demo smp-demo attack hostile fuzz echo
 INM_CFLAGS  := -std=c11 -ffreestanding -nostdlib -fno-builtin -mcmodel=medany \
                -march=rv64imac_zicsr_zifencei -mabi=lp64 -O2 -Wall -Wextra -Werror \
                -g -fno-common -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \

@@ -12,6 +12,7 @@ PACKAGES=(
 	qemu-system-misc opensbi linux-source-6.1 linux-source-6.12
 	clang clang-tools-14 libclang-rt-14-dev cppcheck sparse
 	device-tree-compiler libfdt-dev python3-libfdt
+	e2fsprogs
 	python3 python3-pytest python3-pyelftools
 	openssh-client
 )

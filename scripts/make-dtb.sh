@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the QEMU board's device tree: QEMU's own `virt` tree for our machine
 # options, plus a no-map reserved-memory node that keeps the Bulkhead region
-# out of Linux.
+# out of Linux, and the Linux cell's disk (a virtio-mmio slot, board.env's
+# BOARD_CELL_DISK_*) disabled: the root never probes or binds it.
 # usage: make-dtb.sh OUT.dtb
 set -euo pipefail
 here=$(dirname "$0")
@@ -23,6 +24,18 @@ if grep -q 'reserved-memory' "$tmp/virt.dts"; then
 	echo "make-dtb.sh: QEMU's tree already has /reserved-memory; merge by hand" >&2
 	exit 1
 fi
+# The cell's disk: QEMU's node for that slot, with the line board.env names.
+disk=$(printf 'virtio_mmio@%x' $((BOARD_CELL_DISK_BASE)))
+disk_irq=$(awk -v node="$disk {" '
+	index($0, node) { inside = 1; next }
+	inside && /interrupts = / { gsub(/[^0-9a-fx]/, "", $3); print $3; exit }
+	inside && /};/ { exit }' "$tmp/virt.dts")
+if [ -z "$disk_irq" ] || [ $((disk_irq)) -ne $((BOARD_CELL_DISK_IRQ)) ]; then
+	echo "make-dtb.sh: QEMU's tree has no $disk with line $((BOARD_CELL_DISK_IRQ))" \
+		"(found: '${disk_irq:-no such node}'); fix BOARD_CELL_DISK_* in board.env" >&2
+	exit 1
+fi
+
 base=$((BOARD_RESERVED_BASE))
 size=$((BOARD_RESERVED_SIZE))
 cat >>"$tmp/virt.dts" <<DTS
@@ -36,6 +49,12 @@ cat >>"$tmp/virt.dts" <<DTS
 		bulkhead@$(printf '%x' $base) {
 			reg = <$(printf '0x%x 0x%x 0x%x 0x%x' $((base >> 32)) $((base & 0xffffffff)) $((size >> 32)) $((size & 0xffffffff)))>;
 			no-map;
+		};
+	};
+
+	soc {
+		$disk {
+			status = "disabled";
 		};
 	};
 };

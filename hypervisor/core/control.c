@@ -442,6 +442,9 @@ static long build_cell(struct cell *cell, unsigned int id)
 				  "used)\n", cell->desc->name, hv.pool.used, hv.pool.pages);
 		return build == -ENOMEM ? SBI_ERR_FAILED : SBI_ERR_INVALID_PARAM;
 	}
+	/* A cell booted with a device tree finds it in its own RAM, put there by the loader. */
+	if (cell->desc->flags & BH_CELL_BOOT_DTB)
+		return SBI_SUCCESS;
 	fill_boot_info(cell);
 	map = gstage_map(&cell->gstage, cell->desc->boot_arg, cell->boot_info_page, HV_PAGE_SIZE,
 			 GSTAGE_READ);
@@ -539,6 +542,8 @@ long cell_start(uint64_t id)
 	spin_lock(&cell->lock);
 	cell->reason[0] = '\0';
 	cell->stopping = false;
+	/* A new run reads only what is sent to it: nothing left over from the last. */
+	cell->input.tail = cell->input.head;
 	set_state(cell, BH_CELL_RUNNING);
 	spin_lock(&h->hsm_lock);
 	h->start_addr = cell->desc->entry;
@@ -710,6 +715,27 @@ long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos)
 		return ret;
 	return management_epilogue(console_read_to_root(cell->console, &cell->lock, gpa, size,
 							pos));
+}
+
+/*
+ * Console input for a cell from a root buffer: as much as its input buffer
+ * has room for, *taken says how much (the sender tries the rest again).
+ */
+long cell_console_input(uint64_t id, uint64_t gpa, uint64_t len, uint64_t *taken)
+{
+	const char *src = root_buffer(gpa, len, false);
+	struct cell *cell;
+	long ret;
+
+	if (!src)
+		return SBI_ERR_INVALID_ADDRESS;
+	ret = management_prologue(id, &cell);
+	if (ret)
+		return ret;
+	spin_lock(&cell->lock);
+	*taken = console_input_push(&cell->input, src, len);
+	spin_unlock(&cell->lock);
+	return management_epilogue(SBI_SUCCESS);
 }
 
 void cell_console_write(struct cell *cell, const char *s, unsigned long len)

@@ -90,6 +90,9 @@ void hypercall(struct hart *h)
 	case BH_HC_CELL_CONSOLE_READ:
 		err = cell_console_read(a[0], a[1], a[2], a[3]);
 		break;
+	case BH_HC_CELL_CONSOLE_WRITE:
+		err = cell_console_input(a[0], a[1], a[2], &value);
+		break;
 	case BH_HC_SET_OPTION:
 		if (a[0] != BH_OPT_DECODE_BY_FETCH || a[1] > 1) {
 			err = SBI_ERR_INVALID_PARAM;

@@ -8,6 +8,7 @@
 
 #include <bulkhead/config.h>
 
+#include "console_input.h"
 #include "console_ring.h"
 #include "gstage.h"
 #include "mmio_registry.h"
@@ -38,6 +39,7 @@ struct cell {
 	uint64_t boot_info_page;
 	struct console_ring *console;
 	bool console_line_start;
+	struct console_input input; /* under lock */
 };
 
 #endif

@@ -104,6 +104,7 @@ enum sbi_action {
 	SBI_ACTION_RESUME,	/* write a0/a1, skip the ecall */
 	SBI_ACTION_STOP_HART,	/* HSM hart_stop succeeded: park this hart */
 	SBI_ACTION_RESET,	/* SRST for a non-root cell: stop the cell */
+	SBI_ACTION_SUSPEND,	/* HSM retentive suspend: wait for an interrupt, then resume */
 };
 
 struct sbi_result {
@@ -204,7 +205,15 @@ bool sbi_arch_is_root(const struct sbi_caller *c);
 bool sbi_arch_guest_can_execute(const struct sbi_caller *c, uint64_t gpa);
 /* Copy bytes the guest named by guest-physical address; false if not all in its memory. */
 bool sbi_arch_read_guest(const struct sbi_caller *c, uint64_t gpa, void *dst, unsigned long len);
+/*
+ * Write len bytes of src to the guest at guest-physical gpa: all of them, or
+ * nothing and false if not all of it is the guest's writable memory. With src
+ * NULL only the check is made.
+ */
+bool sbi_arch_write_guest(const struct sbi_caller *c, uint64_t gpa, const void *src,
+			  unsigned long len);
 void sbi_arch_console_write(const struct sbi_caller *c, const char *s, unsigned long len);
+/* One byte of console input for the caller, or -1 if none is waiting. */
 long sbi_arch_console_getchar(const struct sbi_caller *c);
 
 #endif

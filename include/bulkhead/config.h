@@ -52,8 +52,21 @@
 /* System flags (struct bh_system_config.flags): none defined in revision 1. */
 #define BH_SYS_FLAGS_VALID 0U
 
-/* Cell flags (struct bh_cell_desc.flags): none defined in revision 1. */
-#define BH_CELL_FLAGS_VALID 0U
+/*
+ * Cell flags (struct bh_cell_desc.flags).
+ * BH_CELL_BOOT_DTB: the cell boots like Linux on RISC-V: a1 at entry is the
+ * guest-physical address of a flattened device tree that the loader (hvctl
+ * cell load --dtb) writes at boot_arg, inside the cell's loadable RAM; no
+ * boot info page is mapped.
+ *
+ * BH_CELL_VPLIC_IGNORE_UNOWNED: the cell's writes to PLIC lines it does not
+ * own are ignored, as a PLIC ignores writes to sources it does not implement
+ * (their registers are hard-wired to zero), instead of failing the cell. A
+ * Linux guest's PLIC driver sets the priority of every line at boot.
+ */
+#define BH_CELL_BOOT_DTB	     0x1U
+#define BH_CELL_VPLIC_IGNORE_UNOWNED 0x2U
+#define BH_CELL_FLAGS_VALID	     (BH_CELL_BOOT_DTB | BH_CELL_VPLIC_IGNORE_UNOWNED)
 
 /* Memory region flags (struct bh_mem_region.flags). */
 #define BH_MEM_READ	0x01ULL

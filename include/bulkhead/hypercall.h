@@ -59,6 +59,12 @@
 #define BH_HC_CELL_CONSOLE_READ 9
 /* a0 = enum bh_option, a1 = its new value. */
 #define BH_HC_SET_OPTION 10
+/*
+ * a0 = cell id, a1 = guest-physical buffer, a2 = its length: console input
+ * for the cell (SBI getchar, DBCN read). Returns in a1 how many bytes its
+ * input buffer took; the rest is for a later call.
+ */
+#define BH_HC_CELL_CONSOLE_WRITE 11
 
 #ifndef __ASSEMBLER__
 #ifdef __KERNEL__

@@ -60,6 +60,16 @@ struct bh_ioctl_cell_console {
 	uint64_t skipped;
 };
 
+/* Console input for a cell: as much of the buffer as its input takes, *taken says how much. */
+struct bh_ioctl_cell_send {
+	char name[32];
+	uint64_t buf_ptr;
+	uint64_t buf_size;
+	uint64_t taken;		/* out */
+	uint64_t err_ptr;	/* a message for a refusal, as struct bh_ioctl_cell */
+	uint64_t err_size;
+};
+
 #define BH_LOAD_AT_ENTRY (~(uint64_t)0)
 
 #define BH_IOCTL_MAGIC	 0xB4
@@ -72,6 +82,7 @@ struct bh_ioctl_cell_console {
 #define BH_IOCTL_CELL_SHUTDOWN _IOW(BH_IOCTL_MAGIC, 6, struct bh_ioctl_cell)
 #define BH_IOCTL_CELL_DESTROY  _IOW(BH_IOCTL_MAGIC, 7, struct bh_ioctl_cell)
 #define BH_IOCTL_CELL_CONSOLE  _IOWR(BH_IOCTL_MAGIC, 8, struct bh_ioctl_cell_console)
+#define BH_IOCTL_CELL_SEND     _IOWR(BH_IOCTL_MAGIC, 9, struct bh_ioctl_cell_send)
 
 /* Layouts are ABI between the driver and hvctl. */
 BH_CHECK_SIZE(struct bh_ioctl_enable, 32);
@@ -82,6 +93,9 @@ BH_CHECK_OFFSET(struct bh_ioctl_console, skipped, 32);
 BH_CHECK_SIZE(struct bh_ioctl_cell_create, 32);
 BH_CHECK_OFFSET(struct bh_ioctl_cell_create, err_size, 24);
 BH_CHECK_SIZE(struct bh_ioctl_cell, 48);
+BH_CHECK_SIZE(struct bh_ioctl_cell_send, 72);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_send, err_size, 64);
+BH_CHECK_OFFSET(struct bh_ioctl_cell_send, taken, 48);
 BH_CHECK_OFFSET(struct bh_ioctl_cell, err_ptr, 32);
 BH_CHECK_SIZE(struct bh_ioctl_cell_load, 72);
 BH_CHECK_OFFSET(struct bh_ioctl_cell_load, image_ptr, 32);

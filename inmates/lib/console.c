@@ -62,3 +62,30 @@ void console_write(const char *buf, size_t len)
 		spin_unlock(&console_lock);
 	}
 }
+
+int console_getchar(void)
+{
+	long ch = sbi_legacy_call(SBI_EXT_LEGACY_GETCHAR, 0);
+
+	return ch < 0 ? -1 : (int)(ch & 0xff);
+}
+
+size_t console_read(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (use_dbcn) {
+		struct sbi_ret ret =
+			sbi_call(SBI_EXT_DBCN, SBI_DBCN_READ, len, (uintptr_t)buf, 0, 0, 0, 0);
+
+		return ret.error || ret.value < 0 || (size_t)ret.value > len ? 0 : (size_t)ret.value;
+	}
+	while (n < len) {
+		int ch = console_getchar();
+
+		if (ch < 0)
+			break;
+		buf[n++] = (char)ch;
+	}
+	return n;
+}

@@ -15,4 +15,12 @@ void console_init(void);
  */
 void console_write(const char *buf, size_t len);
 
+/*
+ * Console input (what the root sends with hvctl cell send): up to len bytes
+ * waiting now, 0 if none. console_read uses DBCN read (legacy getchar
+ * without DBCN), console_getchar legacy getchar: a byte, or -1.
+ */
+size_t console_read(char *buf, size_t len);
+int console_getchar(void);
+
 #endif /* INMATE_CONSOLE_H */

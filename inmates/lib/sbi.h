@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
+#define SBI_EXT_LEGACY_GETCHAR 0x02
 #define SBI_EXT_BASE	       0x10
 #define SBI_EXT_IPI	       0x735049
 #define SBI_EXT_RFENCE	       0x52464e43
@@ -25,6 +26,7 @@
 #define SBI_SRST_REASON_NONE 0
 
 #define SBI_DBCN_WRITE 0
+#define SBI_DBCN_READ  1
 
 #define SBI_SUCCESS	      0
 #define SBI_ERR_INVALID_PARAM -3

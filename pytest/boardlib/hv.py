@@ -1,5 +1,6 @@
 """Driving Bulkhead on a board: the module, hvctl, sysfs and /proc/interrupts."""
 import re
+import shlex
 import time
 
 from .errors import CommandFailed
@@ -138,6 +139,11 @@ class Cells:
 
     def console(self, cell):
         return self.hv.hvctl(f"cell console {cell}").stdout
+
+    def send(self, cell, text, check=True, timeout=120):
+        """hvctl cell send: text with hvctl's escapes (\\n ...), quoted for the board's shell."""
+        return self.hv.hvctl(f"cell send {cell} {shlex.quote(text)}", check=check,
+                             timeout=timeout)
 
     def wait_console(self, cell, pattern, timeout=60):
         """Poll the cell's console until `pattern` (a regex) shows; return the console."""

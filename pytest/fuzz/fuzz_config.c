@@ -140,7 +140,8 @@ static void check_cell(const struct bh_cell_desc *cell, bool root)
 	FUZZ_CHECK(cell->num_mem_regions <= BH_MAX_MEM_REGIONS, "accepted %u regions",
 		   cell->num_mem_regions);
 	check_name(cell);
-	FUZZ_CHECK(!cell->flags, "accepted cell flags %#x", cell->flags);
+	FUZZ_CHECK(!(cell->flags & ~BH_CELL_FLAGS_VALID), "accepted cell flags %#x", cell->flags);
+	FUZZ_CHECK(!root || !cell->flags, "accepted root cell flags %#x", cell->flags);
 	check_zero(&cell->reserved0, sizeof(cell->reserved0), "cell reserved0");
 	check_zero(cell->reserved1, sizeof(cell->reserved1), "cell reserved1");
 	FUZZ_CHECK(cell->cpu_set, "accepted empty CPU set");
@@ -399,12 +400,22 @@ static void check_against(const struct bh_system_config *sys, const struct bh_ce
 			   "against: short message \"%s\" is not a prefix of \"%s\"", err, full);
 	}
 	free(err);
-	if (!ret) {
+	if (!ret && (cell->flags & BH_CELL_BOOT_DTB)) {
+		const struct bh_mem_region *d = find_guest(cell, cell->boot_arg, 8);
+
+		/* The device tree goes into the cell's own loadable RAM. */
+		FUZZ_CHECK(!(cell->boot_arg & 7) && d && !(d->flags & BH_MEM_IO) &&
+				   (d->flags & BH_MEM_LOADABLE),
+			   "against: accepted a device tree at 0x%llx",
+			   (unsigned long long)cell->boot_arg);
+	} else if (!ret) {
 		FUZZ_CHECK(!(cell->boot_arg & (PAGE - 1)), "against: accepted boot info at 0x%llx",
 			   (unsigned long long)cell->boot_arg);
 		for (i = 0; i < cell->num_mem_regions; i++)
 			FUZZ_CHECK(!overlap_ref(cell->boot_arg, PAGE, r[i].virt_start, r[i].size),
 				   "against: accepted boot info in region %u", i);
+	}
+	if (!ret) {
 		FUZZ_CHECK(strncmp(cell->name, sys->root_cell.name, BH_CELL_NAME_LEN),
 			   "against: accepted the root's name");
 	}

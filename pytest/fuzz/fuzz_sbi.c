@@ -42,6 +42,7 @@ enum {
 	H_CONSOLE_WRITE,
 	H_GETCHAR,
 	H_CAN_EXECUTE,
+	H_WRITE_GUEST,
 };
 
 void sbi_mock_reset(void);
@@ -262,12 +263,19 @@ static void check_hooks(const struct call *c)
 				   (unsigned long long)e.arg[0], (unsigned long long)e.arg[1],
 				   s.root ? "the root" : "a cell");
 			break;
+		case H_WRITE_GUEST:
+			/* arg[2]: a write, not only a check; only DBCN read writes guest memory. */
+			CALL_CHECK(!e.arg[2] || (c->ext == SBI_EXT_DBCN && c->fid == SBI_DBCN_READ),
+				   "guest memory written by ext %#llx fid %llu",
+				   (unsigned long long)c->ext, (unsigned long long)c->fid);
+			break;
 		default:
 			break;
 		}
 		if (e.hook == H_SEND_VSSIP || e.hook == H_FENCE || e.hook == H_HART_STATUS ||
 		    e.hook == H_HART_START || e.hook == H_IS_ROOT || e.hook == H_READ_GUEST ||
-		    e.hook == H_CONSOLE_WRITE || e.hook == H_GETCHAR || e.hook == H_CAN_EXECUTE)
+		    e.hook == H_CONSOLE_WRITE || e.hook == H_GETCHAR || e.hook == H_CAN_EXECUTE ||
+		    e.hook == H_WRITE_GUEST)
 			CALL_CHECK(e.caller == (uintptr_t)&s.caller, "hook %llu got another caller",
 				   (unsigned long long)e.hook);
 	}
@@ -347,9 +355,10 @@ static void check_hsm(const struct call *c)
 				   "status of a hart outside the cell");
 		break;
 	case SBI_HSM_HART_SUSPEND:
+		/* Default retentive: waits (the arch's part); non-retentive is not offered. */
 		CALL_CHECK(is_ret(c,
-				  type == SBI_HSM_SUSPEND_DEFAULT_RETENTIVE ||
-						  type == SBI_HSM_SUSPEND_DEFAULT_NON_RETENTIVE
+				  type == SBI_HSM_SUSPEND_DEFAULT_RETENTIVE ? SBI_SUCCESS
+				  : type == SBI_HSM_SUSPEND_DEFAULT_NON_RETENTIVE
 					  ? SBI_ERR_NOT_SUPPORTED
 					  : SBI_ERR_INVALID_PARAM,
 				  0),
@@ -469,7 +478,10 @@ static void check_call(const struct call *c)
 			   (c->r.action == SBI_ACTION_STOP_HART && c->ext == SBI_EXT_HSM &&
 			    c->fid == SBI_HSM_HART_STOP) ||
 			   (c->r.action == SBI_ACTION_RESET && !s.root &&
-			    (c->ext == SBI_EXT_SRST || c->ext == SBI_EXT_LEGACY_SHUTDOWN)),
+			    (c->ext == SBI_EXT_SRST || c->ext == SBI_EXT_LEGACY_SHUTDOWN)) ||
+			   (c->r.action == SBI_ACTION_SUSPEND && c->ext == SBI_EXT_HSM &&
+			    c->fid == SBI_HSM_HART_SUSPEND &&
+			    (uint32_t)c->a[0] == SBI_HSM_SUSPEND_DEFAULT_RETENTIVE),
 		   "action %d for this call", (int)c->r.action);
 	CALL_CHECK(c->r.action == SBI_ACTION_RESUME || c->r.ret.error == SBI_SUCCESS,
 		   "a failed call stops or resets");

@@ -124,7 +124,7 @@ def demo_cell():
 
 def test_system_cell_layout(system_bytes):
     assert system_bytes[:8] == b"BHSYSTEM"
-    assert len(system_bytes) == 712 + 32 * 7
+    assert len(system_bytes) == 712 + 32 * 8
     assert system_bytes[424:432] == b"BHCELL\0\0"
     assert cf.System.unpack(system_bytes).pack() == system_bytes
 
@@ -150,7 +150,8 @@ def test_system_cell_describes_the_board(sysconf):
         (0x101000, 0x102000, RW_IO),  # goldfish RTC
         (0x10000000, 0x10001000, RW_IO),  # UART0
         (0x10001000, 0x10009000, RW_IO),  # virtio-mmio
-        (0x80080000, 0xbbe00000, RWX),  # Linux RAM (6.12 uses it from 0x80080000)
+        (0x80080000, 0xb7e00000, RWX),  # Linux RAM (6.12 uses it from 0x80080000)
+        (0xb7e00000, 0xbbe00000, RWX | cf.MEM_LOADABLE),  # the Linux cell's pool
         (0xbce00000, 0xbfe00000, RWX | cf.MEM_LOADABLE),  # cell pool
         (0xbfe00000, 0xc0000000, RWX),  # Linux RAM holding the DTB
     ]
@@ -216,10 +217,11 @@ def test_system_cell_matches_qemus_device_tree(sysconf, board_dtb):
             f"/soc/virtio_mmio@{0x10001000 + i * 0x1000:x}" for i in range(8)):
         used += _cells(fdt.getprop(fdt.path_offset(path), "interrupts"))
     assert max(used) < sysconf.plic_num_sources and set(used) <= set(sysconf.root.irqs())
-    # The reserved-memory node is exactly hypervisor memory + cell pool.
-    rsv_start, rsv_size = reg("/reserved-memory/bulkhead@bbe00000")
-    pool = root[0xbce00000]
-    assert sysconf.hv_phys_start == rsv_start
+    # The reserved-memory node is exactly the Linux cell's pool + hypervisor memory + cell pool.
+    rsv_start, rsv_size = reg("/reserved-memory/bulkhead@b7e00000")
+    linux_pool, pool = root[0xb7e00000], root[0xbce00000]
+    assert linux_pool.phys_start == rsv_start
+    assert linux_pool.phys_end == sysconf.hv_phys_start
     assert sysconf.hv_phys_start + sysconf.hv_size == pool.phys_start
     assert pool.phys_end == rsv_start + rsv_size
     # The DTB area is the last 2 MiB of RAM.
@@ -342,19 +344,19 @@ SYSTEM_REJECTS = {
                       "root cell 'root': PLIC line 1023 out of range (the PLIC has lines 1..95)"),
     "PLIC mapped into the root": (
         lambda s: s.root.regions.append(cf.MemRegion(0x0c000000, 0x0c000000, 0x600000, RW_IO)),
-        ECONFLICT, "root cell 'root': memory region 7 [0xc000000..0xc600000) maps the PLIC "
+        ECONFLICT, "root cell 'root': memory region 8 [0xc000000..0xc600000) maps the PLIC "
                    "window [0xc000000..0xc600000) (the hypervisor emulates the PLIC)"),
     "PLIC's last page mapped": (
         lambda s: s.root.regions.append(cf.MemRegion(0x0c5ff000, 0x0c5ff000, 0x2000, RW_IO)),
-        ECONFLICT, "root cell 'root': memory region 7 [0xc5ff000..0xc601000) maps the PLIC "
+        ECONFLICT, "root cell 'root': memory region 8 [0xc5ff000..0xc601000) maps the PLIC "
                    "window [0xc000000..0xc600000) (the hypervisor emulates the PLIC)"),
     "hypervisor memory in a root region": (
-        lambda s: _region(s, 4, size=0x3bd81000), ECONFLICT,
-        "root cell 'root': memory region 4 [0x80080000..0xbbe01000) overlaps hypervisor "
+        lambda s: _region(s, 7, size=0x04001000), ECONFLICT,
+        "root cell 'root': memory region 7 [0xb7e00000..0xbbe01000) overlaps hypervisor "
         "memory [0xbbe00000..0xbce00000)"),
     "hypervisor memory moved into Linux RAM": (
         lambda s: _set(s, "hv_phys_start", 0x90000000), ECONFLICT,
-        "root cell 'root': memory region 4 [0x80080000..0xbbe00000) overlaps hypervisor "
+        "root cell 'root': memory region 4 [0x80080000..0xb7e00000) overlaps hypervisor "
         "memory [0x90000000..0x91000000)"),
     "hypervisor memory empty": (lambda s: _set(s, "hv_size", 0), EINVAL,
                                 "system config: hypervisor memory size is 0"),
@@ -444,7 +446,7 @@ def test_system_config_length_errors(v, system_bytes):
         ESIZE, f"system config: 8 trailing bytes: file is {n + 8} bytes, header says {n}")
     # A header announcing one region more than the file holds.
     s = cf.System.unpack(system_bytes)
-    s.root.num_mem_regions = 8
+    s.root.num_mem_regions = 9
     assert check_system(v, s.pack()) == (
         ESIZE, f"system config: truncated: file is {n} bytes, header says {n + 32}")
 
@@ -527,7 +529,8 @@ CELL_REJECTS = {
                  "cell config: revision 2 not supported (expected 1)"),
     "too many regions": (lambda c: _set(c, "num_mem_regions", 65), EINVAL,
                          "cell config: 65 memory regions (at most 64)"),
-    "unknown flags": (lambda c: _set(c, "flags", 1), EINVAL, "cell 'demo': unknown flags 0x1"),
+    "unknown flags": (lambda c: _set(c, "flags", 4 | 1 << 31), EINVAL,
+                      "cell 'demo': unknown flags 0x80000004"),
     "reserved": (lambda c: _set(c, "reserved0", 1 << 8), EINVAL,
                  "cell 'demo': reserved byte at offset 0x3d is 0x1, must be 0"),
     "unterminated name": (lambda c: _set(c, "name", b"A" * 32), EINVAL,
@@ -779,6 +782,42 @@ def test_against_cells_boot_info_page(v, sysconf, boot_arg, message):
     expected = (EINVAL, f"cell 'demo': {message}") if message else (0, "")
     assert check_against(v, placed_cell(boot_arg=boot_arg), [other_cell()], sysconf.root) == \
         expected
+
+
+BOOT_DTB = 0x1  # BH_CELL_BOOT_DTB
+IGNORE_UNOWNED = 0x2  # BH_CELL_VPLIC_IGNORE_UNOWNED
+
+
+@pytest.mark.parametrize("boot_arg, message", [
+    (0x800f0000, None),  # in the loadable RAM: where the loader writes the device tree
+    (0x800ffff8, None),  # its last 8 bytes
+    (0x800f0004, "device tree address (boot_arg) 0x800f0004 is not 8-byte aligned"),
+    (0x7ffff000, "device tree address (boot_arg) 0x7ffff000 is not inside a loadable RAM region"),
+    (0x10008000, "device tree address (boot_arg) 0x10008000 is not inside a loadable RAM region"),
+])
+def test_against_cells_boot_dtb(v, sysconf, boot_arg, message):
+    """A cell booted like Linux gets a1 = its device tree, in its own loadable RAM."""
+    cell = placed_cell(boot_arg=boot_arg)
+    cell.flags = BOOT_DTB
+    expected = (EINVAL, f"cell 'demo': {message}") if message else (0, "")
+    assert check_against(v, cell, [other_cell()], sysconf.root) == expected
+
+
+def test_boot_dtb_needs_loadable_ram(v, sysconf):
+    cell = placed_cell(boot_arg=0x800f0000)
+    cell.flags = BOOT_DTB
+    cell.regions[0].flags = RWX
+    assert check_against(v, cell, [], sysconf.root) == (
+        EINVAL, "cell 'demo': device tree address (boot_arg) 0x800f0000 is not inside a "
+                "loadable RAM region")
+
+
+def test_root_cell_cannot_boot_dtb(v, sysconf):
+    for flags in (BOOT_DTB, IGNORE_UNOWNED, BOOT_DTB | IGNORE_UNOWNED):
+        sysconf.root.flags = flags
+        assert check_system(v, sysconf.pack()) == (
+            EINVAL, f"root cell 'root': flags {flags:#x} are for cells the hypervisor starts, "
+                    "not the root cell")
 
 
 def test_against_cells_message_buffer(v):

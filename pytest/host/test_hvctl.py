@@ -38,8 +38,8 @@ EXIT_REASONS = ["irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ip
                 "guest_fault", "virtual_insn", "other"]
 
 COMMANDS = ["enable", "disable", "info", "console", "config check", "cell create", "cell load",
-            "cell start", "cell shutdown", "cell destroy", "cell list", "cell stats",
-            "cell console", "help"]
+            "cell dtb", "cell start", "cell shutdown", "cell destroy", "cell list", "cell stats",
+            "cell console", "cell send", "help"]
 
 LOAD_AT_ENTRY = 2**64 - 1
 RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
@@ -109,8 +109,10 @@ def test_help_lists_every_command_and_documents_info(hvctl):
     for word in ("enable FILE", "console [-f]", "BH_DEVICE", "BH_SYSFS",
                  "Output of 'hvctl info'", "hypervisor: enabled", "memory used:",
                  "memory total:", "cell NAME", "harts:", "total", "cell create FILE",
-                 "cell load NAME IMAGE [-a ADDR]", "cell start NAME", "cell shutdown NAME",
-                 "cell destroy NAME", "cell list", "cell stats NAME", "cell console NAME [-f]",
+                 "cell load NAME IMAGE [OPTIONS]", "cell dtb NAME [OPTIONS]", "cell start NAME",
+                 "cell shutdown NAME",
+                 "cell destroy NAME", "cell list", "cell stats NAME", "cell console NAME [-f | -i]",
+                 "cell send NAME TEXT",
                  "Output of 'hvctl cell list'", "NAME  STATE  HARTS", '" - REASON"'):
         assert word in text, word
     assert all(r in text for r in EXIT_REASONS)
@@ -118,9 +120,10 @@ def test_help_lists_every_command_and_documents_info(hvctl):
 
 
 LOAD_ARGS = ("hvctl: cell load: wrong number of arguments "
-             "(usage: hvctl cell load NAME IMAGE [-a ADDR])\n")
+             "(usage: hvctl cell load NAME IMAGE [-a ADDR] [--dtb auto|FILE] "
+             "[--bootargs TEXT])\n")
 CONSOLE_ARGS = ("hvctl: cell console: wrong number of arguments "
-                "(usage: hvctl cell console NAME [-f])\n")
+                "(usage: hvctl cell console NAME [-f | -i])\n")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -295,7 +298,8 @@ class DriverShim:
         dev.write_bytes(b"")
         e = {"BH_DEVICE": str(dev), "SHIM_LOG": str(tmp_path / "shim.log"),
              "SHIM_CONFIG": str(tmp_path / "passed.cell"), "SHIM_LOADS": str(tmp_path),
-             "SHIM_CONSOLE": str(tmp_path / "console"), "SHIM_RING": "4096"}
+             "SHIM_CONSOLE": str(tmp_path / "console"), "SHIM_RING": "4096",
+             "SHIM_SENT": str(tmp_path / "sent")}
         e.update({k: str(v) for k, v in env.items()})
         return dev, e
 
@@ -1536,3 +1540,51 @@ def test_config_check_matches_the_model(hvctl, good_config, tmp_path):
                 for v, gs, ge, i in linuxram.gaps(ram, sys_cfg.root.regions)]
         assert p.stderr.splitlines() == want, (sys_cfg.root.regions, ram)
         assert p.returncode == (1 if want else 0)
+
+
+# ---------------------------------------------------------------- cell send
+
+@pytest.mark.parametrize("text, sent", [
+    ("ls\\n", b"ls\n"),
+    ("a\\r\\t\\e\\\\b", b"a\r\t\x1b\\b"),
+    ("\\x41\\x7e\\xff\\x00z", b"A~\xff\x00z"),
+    ("plain", b"plain"),
+    ("", b""),
+])
+def test_cell_send_unescapes(hvctl, tmp_path, driver_shim, text, sent):
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "send", "linux", text, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (0, "")
+    got = (tmp_path / "sent").read_bytes() if (tmp_path / "sent").exists() else b""
+    assert got == sent
+
+
+def test_cell_send_retries_until_all_is_taken(hvctl, tmp_path, driver_shim):
+    _, env = driver_shim.setup(tmp_path, SHIM_SEND_TAKE="1000")
+    text = "".join(chr(ord("a") + i % 26) for i in range(3500))
+    p = run(hvctl, "cell", "send", "linux", text, env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert (tmp_path / "sent").read_bytes() == text.encode()
+    assert driver_shim.calls(tmp_path) == ["cell_send linux 3500 1000", "cell_send linux 2500 1000",
+                                           "cell_send linux 1500 1000", "cell_send linux 500 500"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a\\", "hvctl: cell send: '\\' at the end of 'a\\'"),
+    ("\\q", "hvctl: cell send: unknown escape '\\q' (known: \\n \\r \\t \\e \\\\ \\xHH)"),
+    ("\\x4", "hvctl: cell send: '\\x' needs two hex digits in '\\x4'"),
+    ("\\xg0", "hvctl: cell send: '\\x' needs two hex digits in '\\xg0'"),
+    ("x" * 4097, "hvctl: cell send: text longer than 4096 bytes"),
+])
+def test_cell_send_bad_text_sends_nothing(hvctl, tmp_path, driver_shim, text, message):
+    _, env = driver_shim.setup(tmp_path)
+    p = run(hvctl, "cell", "send", "linux", text, env=env, preload=driver_shim.lib)
+    assert p.returncode == 2
+    assert p.stderr.splitlines()[0] == message
+    assert driver_shim.calls(tmp_path) == []
+
+
+def test_cell_send_driver_error(hvctl, tmp_path, driver_shim):
+    _, env = driver_shim.setup(tmp_path, SHIM_ERRNO="2", SHIM_MESSAGE="no cell 'nosuch'")
+    p = run(hvctl, "cell", "send", "nosuch", "x", env=env, preload=driver_shim.lib)
+    assert (p.returncode, p.stderr) == (1, "hvctl: cell send: no cell 'nosuch'\n")

@@ -49,6 +49,7 @@ CELLS = {
     "attack": ([3], 0xBD200000, [], []),
     "hostile": ([2, 3], 0xBD300000, [], []),
     "fuzz": ([2, 3], 0xBD400000, [], []),
+    "echo": ([3], 0xBD500000, [], []),
 }
 DEMOS = list(CELLS)
 
@@ -71,6 +72,8 @@ OUTPUT_FORMATS = {
                 "hostile: hsm-addr done\n"],
     "fuzz": ["fuzz: hart %lu: seed %lu, %lu actions\n",
              "fuzz: hart %lu done: %lu actions, %lu SBI calls, %lu exceptions skipped\n"],
+    "echo": ["echo: cell %s on hart %lu reads its console\n", "echo: %s (%lu bytes, %s)\n",
+             "echo: bye\n"],
 }
 
 # csrrci x0, sstatus (0x100), 2 (SIE): the entry code's first instruction, encoded from
@@ -227,8 +230,10 @@ def test_boot_info_page_is_outside_the_cell_memory(built, demo):
 
 def test_cell_ram_slices_are_distinct_and_in_the_pool(built):
     system = cf.System.unpack((CONFIGS / "system.cell").read_bytes())
+    # The demo cells' pool; the other one is the Linux cell's (configs/linux-cell.c).
     pools = [r for r in system.root.regions if r.flags & cf.MEM_LOADABLE]
-    assert len(pools) == 1
+    assert [(p.phys_start, p.size) for p in pools] == [(0xbce00000, 0x3000000),
+                                                       (0xb7e00000, 0x4000000)]
     pool = pools[0]
     rams = sorted((read_cell(d).regions[0] for d in DEMOS), key=lambda r: r.phys_start)
     for r in rams:

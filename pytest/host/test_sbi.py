@@ -52,19 +52,21 @@ STARTED, STOPPED, START_PENDING, STOP_PENDING = 0, 1, 2, 3
 SUSPENDED, SUSPEND_PENDING, RESUME_PENDING = 4, 5, 6
 
 # enum sbi_action
-RESUME, STOP_HART, RESET = 0, 1, 2
+RESUME, STOP_HART, RESET, SUSPEND = 0, 1, 2, 3
 
 HOOKS = {1: "firmware_call", 2: "set_guest_timer", 3: "send_vssip", 4: "clear_vssip",
          5: "remote_fence", 6: "hart_status", 7: "hart_start", 8: "is_root",
-         9: "read_guest", 10: "console_write", 11: "console_getchar", 12: "can_execute"}
+         9: "read_guest", 10: "console_write", 11: "console_getchar", 12: "can_execute",
+         13: "write_guest"}
 # Hooks that only look at state; everything else acts on the machine.
 QUERIES = {"hart_status", "is_root", "read_guest", "can_execute"}
 WITH_CALLER = {"send_vssip", "remote_fence", "hart_status", "hart_start", "is_root",
-               "read_guest", "console_write", "console_getchar", "can_execute"}
+               "read_guest", "console_write", "console_getchar", "can_execute", "write_guest"}
 # arguments each hook records, in order
 HOOK_ARGS = {"firmware_call": 8, "set_guest_timer": 1, "send_vssip": 1, "clear_vssip": 0,
              "remote_fence": 5, "hart_status": 1, "hart_start": 3, "is_root": 0,
-             "read_guest": 2, "console_write": 2, "console_getchar": 0, "can_execute": 1}
+             "read_guest": 2, "console_write": 2, "console_getchar": 0, "can_execute": 1,
+             "write_guest": 3}
 
 
 class Caller(ctypes.Structure):
@@ -141,10 +143,11 @@ class Sbi:
         assert self.core.sbi_mock_console_copy(buf, n) == n
         return buf.raw[:n]
 
-    def add_region(self, gpa, data):
+    def add_region(self, gpa, data, writable=False):
         buf = ctypes.create_string_buffer(bytes(data), len(data))
         self.buffers.append(buf)
-        assert self.core.sbi_mock_add_region(gpa, buf, len(data))
+        add = self.core.sbi_mock_add_writable_region if writable else self.core.sbi_mock_add_region
+        assert add(gpa, buf, len(data))
         return buf
 
     def extensions(self):
@@ -184,6 +187,9 @@ def sbi(core):
         "sbi_mock_set_hart_state": (cb, [ul, ctypes.c_int]),
         "sbi_mock_set_executable": (None, [u64, u64]),
         "sbi_mock_add_region": (cb, [u64, p, ul]),
+        "sbi_mock_add_writable_region": (cb, [u64, p, ul]),
+        "sbi_mock_set_input": (None, [ctypes.c_char_p, ul]),
+        "sbi_mock_input_left": (ul, []),
         "sbi_mock_extension": (cb, [ctypes.c_uint, p, p, p]),
         "sbi_exit_reason": (ctypes.c_int, [ul]),
     }
@@ -571,9 +577,17 @@ def test_hsm_get_status_foreign_hart_refused(sbi, hart):
     assert sbi.log() == []
 
 
+def test_hsm_default_retentive_suspend_waits(sbi):
+    # the arch code waits for an interrupt, then resumes the caller with a0 = 0
+    for stype in (0x00000000, 0xFFFF << 32):
+        assert sbi.call(sbi.caller(2, CELL), EXT_HSM, 3, stype, 0x1000, 7) == \
+            (SUCCESS, 0, SUSPEND)
+    assert sbi.actions() == []
+
+
 @pytest.mark.parametrize("stype,err", [
-    # default retentive / non-retentive: defined, not offered by this implementation
-    (0x00000000, NOT_SUPPORTED), (0x80000000, NOT_SUPPORTED),
+    # default non-retentive: defined, not offered by this implementation
+    (0x80000000, NOT_SUPPORTED),
     # reserved
     (0x00000001, INVALID_PARAM), (0x0FFFFFFF, INVALID_PARAM),
     (0x80000001, INVALID_PARAM), (0x8FFFFFFF, INVALID_PARAM),
@@ -801,10 +815,34 @@ def test_dbcn_write_random(sbi):
             assert (err, value, written(sbi)) == (INVALID_PARAM, 0, b"")
 
 
-def test_dbcn_read_gives_no_input(sbi):
-    sbi.add_region(GUEST, text(64))
-    assert sbi.call(sbi.caller(2, CELL), EXT_DBCN, 1, 64, GUEST, 0) == (SUCCESS, 0, RESUME)
-    assert sbi.actions() == []
+def send_input(sbi, data):
+    sbi.core.sbi_mock_set_input(bytes(data), len(data))
+
+
+@pytest.mark.parametrize("waiting,asked,got", [(0, 64, 0), (5, 64, 5), (100, 64, 64),
+                                               (100, 1000, 64), (10, 3, 3), (10, 0, 0)])
+def test_dbcn_read_takes_waiting_input(sbi, waiting, asked, got):
+    # "returns the number of bytes read": at most what waits, what was asked, one chunk (64)
+    buf = sbi.add_region(GUEST, b"\xee" * 2048, writable=True)
+    data = text(waiting, seed=7)
+    send_input(sbi, data)
+    assert sbi.call(sbi.caller(2, CELL), EXT_DBCN, 1, asked, GUEST, 0) == (SUCCESS, got, RESUME)
+    assert buf.raw[:got] == data[:got]
+    assert buf.raw[got:] == b"\xee" * (2048 - got)
+    assert sbi.core.sbi_mock_input_left() == waiting - got
+
+
+@pytest.mark.parametrize("where", ["read-only", "outside", "runs off", "hi half"])
+def test_dbcn_read_bad_buffer_takes_no_input(sbi, where):
+    ro = sbi.add_region(GUEST, b"\0" * 64)
+    sbi.add_region(GUEST + 0x1000, b"\0" * 64, writable=True)
+    base, hi = {"read-only": (GUEST, 0), "outside": (GUEST + 0x8000, 0),
+                "runs off": (GUEST + 0x1000 + 60, 0), "hi half": (GUEST + 0x1000, 1)}[where]
+    send_input(sbi, b"keep me")
+    assert sbi.call(sbi.caller(2, CELL), EXT_DBCN, 1, 8, base, hi) == (INVALID_PARAM, 0, RESUME)
+    assert sbi.core.sbi_mock_input_left() == 7
+    assert ro.raw == b"\0" * 64
+    assert [e for e in sbi.actions() if e[0] == "console_getchar"] == []
 
 
 @pytest.mark.parametrize("byte", [0x00, 0x41, 0x7F, 0xFF, 0x141, U64])

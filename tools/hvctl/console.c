@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * hvctl console [-f], hvctl cell console NAME [-f]: print the hypervisor's or
- * a cell's console ring, and with -f keep printing what is added until
- * interrupted.
+ * hvctl console [-f], hvctl cell console NAME [-f | -i]: print the
+ * hypervisor's or a cell's console ring, and with -f keep printing what is
+ * added until interrupted. With -i the terminal's input goes to the cell too
+ * (raw, so Ctrl-C reaches the cell), until Ctrl-] or the end of the input.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +20,8 @@
 
 #define CHUNK_SIZE	 4096
 #define POLL_INTERVAL_NS 100000000L /* 100 ms */
+#define POLL_INTERVAL_MS 100
+#define LEAVE_KEY	 0x1d /* Ctrl-] as telnet has it */
 
 struct console_out {
 	int at_line_start; /* so a "bytes lost" note gets a line of its own */
@@ -91,17 +96,63 @@ static int read_chunk(int fd, const char *cell, char *buf, size_t size, struct c
 	return ret;
 }
 
+/*
+ * -i: what the terminal typed, to the cell. Returns 1 when the user leaves
+ * (Ctrl-] or the end of the input), 0 to go on, -1 on an error (printed).
+ */
+static int forward_input(int fd, const char *cell)
+{
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+	char buf[256], *leave;
+	ssize_t n;
+
+	if (poll(&in, 1, POLL_INTERVAL_MS) <= 0)
+		return 0;
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
+	if (n == 0)
+		return 1;
+	leave = memchr(buf, LEAVE_KEY, (size_t)n);
+	if (hvctl_send_input(fd, cell, buf, leave ? (size_t)(leave - buf) : (size_t)n))
+		return -1;
+	return leave ? 1 : 0;
+}
+
+/* Raw input on a terminal (output untouched); *saved to restore it. */
+static int terminal_raw(struct termios *saved)
+{
+	struct termios raw;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, saved))
+		return 0;
+	raw = *saved;
+	raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
+	raw.c_iflag &= ~(ICRNL | IXON);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw))
+		return 0;
+	return 1;
+}
+
 /* what names the console in messages: "console", "cell console: NAME". */
-static int print_console(const char *what, const char *cell, int follow)
+static int print_console(const char *what, const char *cell, int follow, int interactive)
 {
 	struct console_out out = { .at_line_start = 1 };
 	struct console_chunk chunk = { 0 };
 	static char buf[CHUNK_SIZE];
-	int fd, ret = HVCTL_OK;
+	struct termios saved;
+	int fd, raw = 0, ret = HVCTL_OK;
 
 	fd = hvctl_open_device();
 	if (fd < 0)
 		return HVCTL_FAIL;
+	if (interactive) {
+		raw = terminal_raw(&saved);
+		fprintf(stderr, "hvctl: console of cell '%s': your input goes to it; Ctrl-] leaves\n",
+			cell);
+	}
 	for (;;) {
 		if (read_chunk(fd, cell, buf, sizeof(buf), &chunk) < 0) {
 			char no_message[1] = "";
@@ -128,8 +179,19 @@ static int print_console(const char *what, const char *cell, int follow)
 			continue; /* drain what is there before waiting */
 		if (!follow)
 			break;
+		if (interactive) {
+			int input = forward_input(fd, cell);
+
+			if (input) {
+				ret = input < 0 ? HVCTL_FAIL : HVCTL_OK;
+				break;
+			}
+			continue;
+		}
 		sleep_poll_interval();
 	}
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	close(fd);
 	return ret;
 }
@@ -139,14 +201,20 @@ static int print_console(const char *what, const char *cell, int follow)
  * must be exactly num_operands. Prints what is wrong and returns -1.
  */
 static int parse_args(const char *command, const char *usage, int argc, char **argv, int *follow,
-		      char **operands, int num_operands)
+		      int *interactive, char **operands, int num_operands)
 {
 	int i, n = 0;
 
 	*follow = 0;
+	if (interactive)
+		*interactive = 0;
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
 			*follow = 1;
+		} else if (interactive && (!strcmp(argv[i], "-i") ||
+					   !strcmp(argv[i], "--interactive"))) {
+			*follow = 1;
+			*interactive = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			hvctl_error("%s: unknown option '%s'", command, argv[i]);
 			return -1;
@@ -168,20 +236,20 @@ int hvctl_cmd_console(int argc, char **argv)
 {
 	int follow;
 
-	if (parse_args("console", "hvctl console [-f]", argc, argv, &follow, NULL, 0))
+	if (parse_args("console", "hvctl console [-f]", argc, argv, &follow, NULL, NULL, 0))
 		return HVCTL_USAGE;
-	return print_console("console", NULL, follow);
+	return print_console("console", NULL, follow, 0);
 }
 
 int hvctl_cmd_cell_console(int argc, char **argv)
 {
 	char *name, what[64];
-	int follow;
+	int follow, interactive;
 
-	if (parse_args("cell console", "hvctl cell console NAME [-f]", argc, argv, &follow, &name,
-		       1) ||
+	if (parse_args("cell console", "hvctl cell console NAME [-f | -i]", argc, argv, &follow,
+		       &interactive, &name, 1) ||
 	    hvctl_check_cell_name("cell console", name))
 		return HVCTL_USAGE;
 	snprintf(what, sizeof(what), "cell console: %s", name);
-	return print_console(what, name, follow);
+	return print_console(what, name, follow, interactive);
 }

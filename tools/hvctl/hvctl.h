@@ -51,12 +51,23 @@ int hvctl_cmd_config_check(int argc, char **argv);
 int hvctl_cmd_help(int argc, char **argv);
 int hvctl_cmd_cell_create(int argc, char **argv);
 int hvctl_cmd_cell_load(int argc, char **argv);
+int hvctl_cmd_cell_dtb(int argc, char **argv);
 int hvctl_cmd_cell_start(int argc, char **argv);
 int hvctl_cmd_cell_shutdown(int argc, char **argv);
 int hvctl_cmd_cell_destroy(int argc, char **argv);
 int hvctl_cmd_cell_list(int argc, char **argv);
 int hvctl_cmd_cell_stats(int argc, char **argv);
 int hvctl_cmd_cell_console(int argc, char **argv);
+int hvctl_cmd_cell_send(int argc, char **argv);
+
+/*
+ * Console input (console_input.c). hvctl_unescape: TEXT with \n \r \t \e
+ * \\ \xHH into out; prints what is wrong and returns -1. hvctl_send_input:
+ * all of bytes into the cell's console input, retrying while the cell reads;
+ * prints why not and returns -1.
+ */
+int hvctl_unescape(const char *text, char *out, size_t size, size_t *len);
+int hvctl_send_input(int fd, const char *name, const char *bytes, size_t len);
 
 /* ---- util.c */
 
@@ -212,5 +223,162 @@ int hvctl_is_elf(const void *image, size_t len);
  */
 int hvctl_elf_segments(const void *image, size_t len, uint64_t max_memsz,
 		       struct hvctl_segment **segs, size_t *count, char *err, size_t err_len);
+
+/* ---- dtb_config.c: a cell's config and the system config, from files or the driver */
+
+struct bh_cell_desc;
+struct bh_system_config;
+
+/*
+ * The configs a cell's device tree and its loading are made from, both
+ * validated, in malloc'd buffers. The driver shows each cell's config as
+ * cells/NAME/config; the root cell's is the system config.
+ */
+struct hvctl_configs {
+	void *cell_data;
+	size_t cell_len;
+	void *sys_data;
+	size_t sys_len;
+	const struct bh_cell_desc *cell;
+	const struct bh_system_config *sys; /* NULL until hvctl_read_system_config() */
+};
+
+/*
+ * Reads the cell config at path or, when path is NULL, the driver's copy of
+ * cell name's, into cfg (zeroed first). Prints "COMMAND: ..." and returns -1
+ * on failure.
+ */
+int hvctl_read_cell_config(const char *command, const char *name, const char *path,
+			   struct hvctl_configs *cfg);
+
+/*
+ * Reads the system config at path or, when path is NULL, the driver's (the
+ * root cell's config), and checks that cfg's cell fits it. Prints what is
+ * wrong and returns -1 on failure.
+ */
+int hvctl_read_system_config(const char *command, const char *path, struct hvctl_configs *cfg);
+
+void hvctl_free_configs(struct hvctl_configs *cfg);
+
+/* ---- dtb_root.c: flattened device trees read from files */
+
+#define HVCTL_DEFAULT_FDT "/sys/firmware/fdt"
+
+/* The largest device tree hvctl reads or writes (Linux 6.1 on RISC-V maps at most 2 MiB). */
+#define HVCTL_MAX_FDT_SIZE (2U << 20)
+
+/*
+ * Checks that data (len bytes, 8-byte aligned) starts with a whole
+ * flattened device tree that libfdt can walk: every node and property.
+ * Returns 0, or -1 with the reason in err.
+ */
+int hvctl_check_fdt(const void *data, size_t len, char *err, size_t err_len);
+
+/*
+ * Reads and checks the root's device tree: path, else $BH_FDT, else
+ * /sys/firmware/fdt. Prints "COMMAND: root device tree PATH: ..." and
+ * returns -1 on failure.
+ */
+int hvctl_read_root_fdt(const char *command, const char *path, void **fdt, size_t *len);
+
+/* The node of the cpu with that hart id under /cpus, else the first cpu node, else < 0. */
+int hvctl_fdt_cpu_node(const void *fdt, uint32_t hart);
+
+/* Whether node's property name is the string value. */
+int hvctl_fdt_prop_is(const void *fdt, int node, const char *name, const char *value);
+
+/* ---- dtb_devices.c: the devices a cell's tree describes, copied from the root's */
+
+/* A device node of the root's tree that lies in the cell's IO regions. */
+struct hvctl_dtb_device {
+	int node;	     /* its offset in the root's tree */
+	int parent;	     /* its parent's, whose cells its reg is written in */
+	uint64_t unit;	     /* guest-physical address of its first reg entry */
+	int with_interrupts; /* its lines are all the cell's: copy them */
+};
+
+/*
+ * The device nodes of the root's tree (checked) to copy into the cell's:
+ * those whose reg entries all lie in the cell's IO regions. Warns
+ * ("COMMAND: warning: ...") about what cannot be copied whole: a device
+ * with a line the cell does not own, an IO region no node describes.
+ * Returns 0 with a malloc'd array (NULL if empty), or -1 after an error.
+ */
+int hvctl_dtb_find_devices(const char *command, const void *fdt, const struct bh_cell_desc *cell,
+			   struct hvctl_dtb_device **devs, size_t *count);
+
+/*
+ * Writes the found devices as nodes of the cell's tree being built in out
+ * (libfdt's sequential writer, inside a bus with 2 address and 2 size
+ * cells). Returns 0 or a negative libfdt error.
+ */
+int hvctl_dtb_write_devices(void *out, const void *fdt, const struct bh_cell_desc *cell,
+			    const struct hvctl_dtb_device *devs, size_t count,
+			    uint32_t plic_phandle);
+
+/* ---- dtb_build.c, dtb.c: a cell's device tree */
+
+#define HVCTL_DEFAULT_BOOTARGS "console=hvc0 earlycon=sbi"
+
+struct hvctl_dtb_input {
+	const char *command; /* for messages */
+	const struct bh_cell_desc *cell;
+	const struct bh_system_config *sys;
+	const void *root_fdt; /* checked by hvctl_check_fdt() */
+	const char *bootargs;
+};
+
+/*
+ * The device tree of a cell: its harts, RAM, PLIC, devices and bootargs.
+ * Returns 0 with a malloc'd tree, or -1 after printing what is wrong.
+ */
+int hvctl_build_cell_dtb(const struct hvctl_dtb_input *in, void **dtb, size_t *len);
+
+/*
+ * The device tree of the cell in cfg (its system config read from
+ * system_path or the driver, the root's tree from root_dtb or the default).
+ * Returns 0 with a malloc'd tree, or -1 after printing what is wrong.
+ */
+int hvctl_make_cell_dtb(const char *command, struct hvctl_configs *cfg, const char *system_path,
+			const char *root_dtb, const char *bootargs, void **dtb, size_t *len);
+
+/* ---- image.c: the RISC-V Linux Image header */
+
+struct hvctl_linux_image {
+	uint64_t text_offset; /* where it goes: start of RAM + text_offset */
+	uint64_t image_size;  /* what it occupies there, its bss included */
+};
+
+/* Whether image has the Image magics ("RISCV\0\0\0" at 48, "RSC\x05" at 56). */
+int hvctl_is_linux_image(const void *image, size_t len);
+
+/* Reads and checks the header of a Linux Image; -1 with a message in err if it is bad. */
+int hvctl_linux_image(const void *image, size_t len, struct hvctl_linux_image *img, char *err,
+		      size_t err_len);
+
+/* ---- image_place.c: where a cell's images go, checked against its config */
+
+/* Guest-physical memory an image occupies. */
+struct hvctl_span {
+	uint64_t start;
+	uint64_t size;
+};
+
+/*
+ * Where a Linux Image goes in the cell: the start of the RAM region holding
+ * its entry + text_offset, which must be the entry, with image_size bytes
+ * inside that loadable region. Returns 0 with *address, or -1 with a
+ * message in err.
+ */
+int hvctl_place_linux_image(const struct bh_cell_desc *cell, const struct hvctl_linux_image *img,
+			    uint64_t *address, char *err, size_t err_len);
+
+/*
+ * Checks that a device tree of size bytes at the cell's boot_arg lies in
+ * one loadable RAM region and overlaps none of the image's spans. Returns 0,
+ * or -1 with a message in err.
+ */
+int hvctl_place_dtb(const struct bh_cell_desc *cell, uint64_t size, const struct hvctl_span *spans,
+		    size_t count, char *err, size_t err_len);
 
 #endif /* HVCTL_H */

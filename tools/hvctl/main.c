@@ -23,8 +23,13 @@ static const struct hvctl_command commands[] = {
 	  1, hvctl_cmd_config_check },
 	{ "cell create", "FILE", "validate cell config FILE, then create the cell", 1, 1,
 	  hvctl_cmd_cell_create },
-	{ "cell load", "NAME IMAGE [-a ADDR]",
-	  "load an ELF, or a raw IMAGE at ADDR (default: entry)", 2, 4, hvctl_cmd_cell_load },
+	/* 0..16 operands: the command's own parser checks them and prints its full usage. */
+	{ "cell load", "NAME IMAGE [OPTIONS]",
+	  "load ELF/Image/raw IMAGE; -a ADDR --dtb auto|FILE --bootargs TEXT", 0, 16,
+	  hvctl_cmd_cell_load },
+	{ "cell dtb", "NAME [OPTIONS]",
+	  "write its device tree; -o --bootargs --root-dtb --config --system", 0, 16,
+	  hvctl_cmd_cell_dtb },
 	{ "cell start", "NAME", "start the cell at its entry", 1, 1, hvctl_cmd_cell_start },
 	{ "cell shutdown", "NAME", "stop the cell (load it again before the next start)", 1, 1,
 	  hvctl_cmd_cell_shutdown },
@@ -34,8 +39,11 @@ static const struct hvctl_command commands[] = {
 	  hvctl_cmd_cell_list },
 	{ "cell stats", "NAME", "show one cell's exit counters, as info does", 1, 1,
 	  hvctl_cmd_cell_stats },
-	{ "cell console", "NAME [-f]", "print the cell's console; -f: keep following", 1, 2,
+	{ "cell console", "NAME [-f | -i]",
+	  "print the cell's console; -f: follow; -i: also type into it", 1, 2,
 	  hvctl_cmd_cell_console },
+	{ "cell send", "NAME TEXT", "console input for the cell (escapes: \\n \\r \\t \\e \\\\ \\xHH)",
+	  2, 2, hvctl_cmd_cell_send },
 	{ "help", "", "show this help (also --help, -h, or no command)", 0, 0, hvctl_cmd_help },
 };
 

@@ -107,24 +107,41 @@ bool sbi_arch_is_root(const struct sbi_caller *c)
 	return c->cell == &hv.root;
 }
 
+/* Where the guest's range [gpa, gpa + len) is in the hypervisor's view, or NULL. */
+static void *guest_range(const struct sbi_caller *c, uint64_t gpa, unsigned long len, bool write)
+{
+	const struct cell *cell = c->cell;
+	const struct bh_mem_region *r;
+
+	/* The root's config still lists what cells took from it. */
+	if (cell == &hv.root)
+		return root_buffer(gpa, len, write);
+	r = bh_config_region_by_guest(cell->desc, gpa, len);
+	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ) ||
+	    (write && !(r->flags & BH_MEM_WRITE)))
+		return NULL;
+	return (void *)(uintptr_t)(gpa - r->virt_start + r->phys_start);
+}
+
 bool sbi_arch_read_guest(const struct sbi_caller *c, uint64_t gpa, void *dst, unsigned long len)
 {
-	const void *src;
+	const void *src = guest_range(c, gpa, len, false);
 
-	if (c->cell == &hv.root) {
-		/* The root's config still lists what cells took from it. */
-		src = root_buffer(gpa, len, false);
-	} else {
-		const struct cell *cell = c->cell;
-		const struct bh_mem_region *r = bh_config_region_by_guest(cell->desc, gpa, len);
-
-		if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_READ))
-			return false;
-		src = (const void *)(uintptr_t)(gpa - r->virt_start + r->phys_start);
-	}
 	if (!src)
 		return false;
 	memcpy(dst, src, len);
+	return true;
+}
+
+bool sbi_arch_write_guest(const struct sbi_caller *c, uint64_t gpa, const void *src,
+			  unsigned long len)
+{
+	void *dst = guest_range(c, gpa, len, true);
+
+	if (!dst)
+		return false;
+	if (src)
+		memcpy(dst, src, len);
 	return true;
 }
 
@@ -141,8 +158,17 @@ void sbi_arch_console_write(const struct sbi_caller *c, const char *s, unsigned 
 
 long sbi_arch_console_getchar(const struct sbi_caller *c)
 {
-	/* Only the root may read the machine's console. */
-	if (c->cell != &hv.root)
-		return -1;
+	struct cell *cell = c->cell;
+
+	/* A cell reads what the root sent it; only the root reads the machine's console. */
+	if (cell != &hv.root) {
+		char ch;
+		size_t n;
+
+		spin_lock(&cell->lock);
+		n = console_input_pop(&cell->input, &ch, 1);
+		spin_unlock(&cell->lock);
+		return n ? (unsigned char)ch : -1;
+	}
 	return sbi_arch_firmware_call(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0, 0, 0, 0).error;
 }

@@ -31,6 +31,14 @@ void guest_sbi_call(struct hart *h)
 	case SBI_ACTION_RESET:
 		/* Only non-root cells get here: the cell shuts itself down. */
 		cell_shut_itself_down(h);
+	case SBI_ACTION_SUSPEND:
+		/*
+		 * Woken by any interrupt the hart takes (the guest's, a device's,
+		 * the hypervisor's mailbox); the guest's is then delivered on
+		 * return, the others trap at once as usual.
+		 */
+		__asm__ __volatile__("wfi" ::: "memory");
+		break;
 	case SBI_ACTION_RESUME:
 		break;
 	}

@@ -58,6 +58,30 @@ static struct sbiret dbcn_write(const struct sbi_caller *c, unsigned long len, u
 	return (struct sbiret){ SBI_SUCCESS, (long)done };
 }
 
+/*
+ * Input waits in the caller's console (its cell's input, the machine's for
+ * the root). The buffer is checked first, so a bad one loses no input; one
+ * call reads at most a chunk, a partial read as the spec allows.
+ */
+static struct sbiret dbcn_read(const struct sbi_caller *c, unsigned long len, uint64_t gpa)
+{
+	char chunk[DBCN_CHUNK];
+	unsigned long n = 0;
+	long ch;
+
+	if (len > DBCN_CHUNK)
+		len = DBCN_CHUNK;
+	if (!len)
+		return (struct sbiret){ SBI_SUCCESS, 0 };
+	if (!sbi_arch_write_guest(c, gpa, NULL, len))
+		return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+	while (n < len && (ch = sbi_arch_console_getchar(c)) >= 0)
+		chunk[n++] = (char)ch;
+	if (n && !sbi_arch_write_guest(c, gpa, chunk, n))
+		return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+	return (struct sbiret){ SBI_SUCCESS, (long)n };
+}
+
 struct sbiret sbi_dbcn_call(const struct sbi_caller *c, unsigned long ext, unsigned long fid,
 			    const unsigned long *a, enum sbi_action *action)
 {
@@ -73,8 +97,9 @@ struct sbiret sbi_dbcn_call(const struct sbi_caller *c, unsigned long ext, unsig
 			return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
 		return dbcn_write(c, a[0], a[1]);
 	case SBI_DBCN_READ:
-		/* Guests get no console input from the hypervisor. */
-		return (struct sbiret){ SBI_SUCCESS, 0 };
+		if (a[2])
+			return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+		return dbcn_read(c, a[0], a[1]);
 	case SBI_DBCN_WRITE_BYTE:
 		byte = (char)a[0];
 		sbi_arch_console_write(c, &byte, 1);

@@ -38,10 +38,15 @@ struct sbiret sbi_hsm_call(const struct sbi_caller *c, unsigned long ext, unsign
 		return (struct sbiret){ SBI_SUCCESS, sbi_arch_hart_status(c, a[0]) };
 	case SBI_HSM_HART_SUSPEND:
 		/*
-		 * No suspend states are offered: guests idle with wfi. The spec
-		 * still wants reserved and unimplemented platform types told
-		 * apart from the two default ones.
+		 * The default retentive state: the hart waits for an interrupt
+		 * and returns with everything kept, which is what Linux's SBI
+		 * cpuidle asks for. Non-retentive suspend is not offered; the
+		 * spec still wants reserved and platform types told apart.
 		 */
+		if ((uint32_t)a[0] == SBI_HSM_SUSPEND_DEFAULT_RETENTIVE) {
+			*action = SBI_ACTION_SUSPEND;
+			return (struct sbiret){ SBI_SUCCESS, 0 };
+		}
 		if (is_default_suspend_type((uint32_t)a[0]))
 			return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
 		return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };

@@ -156,6 +156,11 @@ static int check_entry(struct bh_check *c, const struct bh_cell_desc *cell)
 	const struct bh_mem_region *r;
 
 	if (c->root) {
+		if (cell->flags)
+			return bh_config_fail(c, BH_CONFIG_EINVAL,
+					      "flags 0x%x are for cells the hypervisor starts, not "
+					      "the root cell",
+					      cell->flags);
 		if (!cell->entry && !cell->boot_arg)
 			return 0;
 		return bh_config_fail(

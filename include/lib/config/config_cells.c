@@ -101,11 +101,35 @@ static int check_others(struct bh_check *c, const struct bh_cell_desc *cell,
 	return 0;
 }
 
+/*
+ * A cell booted with a device tree finds it at boot_arg in its own RAM,
+ * written there by the loader: a loadable RAM region must hold it, 8-byte
+ * aligned as the RISC-V Linux boot protocol wants it.
+ */
+static int check_boot_dtb(struct bh_check *c, const struct bh_cell_desc *cell)
+{
+	const struct bh_mem_region *r = bh_config_region_by_guest(cell, cell->boot_arg, 8);
+
+	if (cell->boot_arg & 7)
+		return bh_config_fail(c, BH_CONFIG_EINVAL,
+				      "device tree address (boot_arg) 0x%llx is not 8-byte aligned",
+				      BH_ULL(cell->boot_arg));
+	if (!r || (r->flags & BH_MEM_IO) || !(r->flags & BH_MEM_LOADABLE))
+		return bh_config_fail(c, BH_CONFIG_EINVAL,
+				      "device tree address (boot_arg) 0x%llx is not inside a "
+				      "loadable RAM region",
+				      BH_ULL(cell->boot_arg));
+	return 0;
+}
+
 /* The boot info page the hypervisor maps at boot_arg lies beside the cell's regions. */
 static int check_boot_info(struct bh_check *c, const struct bh_cell_desc *cell)
 {
 	const struct bh_mem_region *r = bh_config_cell_regions(cell);
 	uint32_t i;
+
+	if (cell->flags & BH_CELL_BOOT_DTB)
+		return check_boot_dtb(c, cell);
 
 	for (i = 0; i < cell->num_mem_regions; i++)
 		if (bh_config_ranges_overlap(cell->boot_arg, BH_CONFIG_PAGE_SIZE, r[i].virt_start,

@@ -32,11 +32,13 @@ enum sbi_mock_hook {
 	SBI_MOCK_CONSOLE_WRITE,
 	SBI_MOCK_CONSOLE_GETCHAR,
 	SBI_MOCK_CAN_EXECUTE,
+	SBI_MOCK_WRITE_GUEST,
 };
 
 struct sbi_mock_region {
 	uint64_t gpa;
 	const unsigned char *buf;
+	unsigned char *wbuf; /* the same buffer, if the guest may write it; else NULL */
 	unsigned long size;
 };
 
@@ -50,6 +52,8 @@ static struct {
 	long fence_ret;
 	long start_ret;
 	long getchar_ret;
+	char input[256];
+	unsigned long input_len, input_pos;
 	bool root;
 	int hart_state[SBI_MOCK_HARTS];
 	struct sbi_mock_region region[SBI_MOCK_REGIONS];
@@ -170,8 +174,17 @@ bool sbi_mock_add_region(uint64_t gpa, const void *buf, unsigned long size)
 		return false;
 	mock.region[mock.regions].gpa = gpa;
 	mock.region[mock.regions].buf = buf;
+	mock.region[mock.regions].wbuf = NULL;
 	mock.region[mock.regions].size = size;
 	mock.regions++;
+	return true;
+}
+
+bool sbi_mock_add_writable_region(uint64_t gpa, void *buf, unsigned long size)
+{
+	if (!sbi_mock_add_region(gpa, buf, size))
+		return false;
+	mock.region[mock.regions - 1].wbuf = buf;
 	return true;
 }
 
@@ -290,8 +303,58 @@ void sbi_arch_console_write(const struct sbi_caller *c, const char *s, unsigned 
 
 long sbi_arch_console_getchar(const struct sbi_caller *c)
 {
+	long ch = mock.getchar_ret;
+
 	record(SBI_MOCK_CONSOLE_GETCHAR, c, 0, 0, 0, 0, 0, 0, 0, 0);
-	return mock.getchar_ret;
+	/* Queued input (sbi_mock_set_input) first, one byte per call, then the fixed answer. */
+	if (mock.input_pos < mock.input_len)
+		return (unsigned char)mock.input[mock.input_pos++];
+	return ch;
+}
+
+void sbi_mock_set_input(const char *bytes, unsigned long len)
+{
+	mock.input_len = len < sizeof(mock.input) ? len : sizeof(mock.input);
+	mock.input_pos = 0;
+	memcpy(mock.input, bytes, mock.input_len);
+}
+
+unsigned long sbi_mock_input_left(void)
+{
+	return mock.input_len - mock.input_pos;
+}
+
+/* All of the range in the mock's regions, or nothing written (as the arch hook). */
+bool sbi_arch_write_guest(const struct sbi_caller *c, uint64_t gpa, const void *src,
+			  unsigned long len)
+{
+	uint64_t at;
+	unsigned long left;
+
+	record(SBI_MOCK_WRITE_GUEST, c, gpa, len, src != NULL, 0, 0, 0, 0, 0);
+	if (len && gpa + (len - 1) < gpa)
+		return false;
+	for (at = gpa, left = len; left;) {
+		const struct sbi_mock_region *r = region_of(at);
+		unsigned long n;
+
+		if (!r || !r->wbuf)
+			return false;
+		n = r->size - (at - r->gpa);
+		n = n < left ? n : left;
+		at += n;
+		left -= n;
+	}
+	for (at = gpa, left = len; src && left;) {
+		const struct sbi_mock_region *r = region_of(at);
+		unsigned long n = r->size - (at - r->gpa);
+
+		n = n < left ? n : left;
+		memcpy(r->wbuf + (at - r->gpa), (const unsigned char *)src + (len - left), n);
+		at += n;
+		left -= n;
+	}
+	return true;
 }
 
 /* ---- the extension table, for test_sbi.py ---- */
