@@ -92,7 +92,8 @@ def start_states(out):
     return states
 
 
-DEFINED = dict({f: 0 for f in FIELDS}, stimecmp=NO_TIMER, fcsr=0, fp_not_zero=0)
+# scounteren: cycle, time and instret for the cell's user mode, as OpenSBI and KVM start a hart.
+DEFINED = dict({f: 0 for f in FIELDS}, stimecmp=NO_TIMER, scounteren=0x7, fcsr=0, fp_not_zero=0)
 
 
 def assert_defined_start(out, when):

@@ -259,8 +259,13 @@ static int read_dtb_file(const char *path, void **dtb, size_t *len)
 	char err[256];
 	int ret = hvctl_read_file(path, HVCTL_MAX_FDT_SIZE, dtb, len);
 
+	if (ret == -EFBIG) {
+		hvctl_error("cell load: %s: a device tree file over %u MiB, the most hvctl loads",
+			    path, HVCTL_MAX_FDT_SIZE >> 20);
+		return -1;
+	}
 	if (ret) {
-		hvctl_error("cannot read %s: %s", path, strerror(-ret));
+		hvctl_error("cell load: cannot read %s: %s", path, strerror(-ret));
 		return -1;
 	}
 	if (hvctl_check_fdt(*dtb, *len, err, sizeof(err))) {

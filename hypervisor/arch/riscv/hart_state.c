@@ -8,10 +8,15 @@
  *
  * senvcfg and scounteren are not swapped for VS-mode: a guest writes the
  * real ones. The root's values are kept when one of its harts parks and put
- * back when a hart comes back to it; a cell starts with both 0.
+ * back when a hart comes back to it; a cell starts with senvcfg 0 and
+ * scounteren CY|TM|IR, what OpenSBI gives S-mode and KVM a new vCPU: Linux
+ * never sets it and its user space reads the clock (rdtime).
  */
 #include "arch/riscv/csr.h"
 #include "hv.h"
+
+/* Cycle, time and instret readable from the cell's user mode. */
+#define CELL_SCOUNTEREN 0x7UL
 
 #define FP_ZERO(n) "fmv.d.x f" #n ", zero\n"
 
@@ -58,6 +63,6 @@ void hart_reset_guest_state(struct hart *h, const struct cell *owner)
 	csr_write(CSR_VSTIMECMP, ~0UL);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_SENVCFG, root ? h->root_senvcfg : 0);
-	csr_write(CSR_SCOUNTEREN, root ? h->root_scounteren : 0);
+	csr_write(CSR_SCOUNTEREN, root ? h->root_scounteren : CELL_SCOUNTEREN);
 	csr_write(CSR_HENVCFG, root ? h->root_henvcfg : HENVCFG_STCE);
 }
