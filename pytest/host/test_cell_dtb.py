@@ -287,17 +287,26 @@ def test_root_node_and_chosen(linux_tree):
 
 def test_cpus_are_the_cells_harts_described_as_the_root_describes_them(linux_tree):
     fdt = linux_tree
-    assert children(fdt, "/cpus") == ["cpu@2", "cpu@3"]
+    assert children(fdt, "/cpus") == ["cpu@2", "cpu@3", "idle-states"]
     assert props(fdt, "/cpus") == {"#address-cells": u32s(1), "#size-cells": u32s(0),
                                    "timebase-frequency": u32s(10_000_000)}
     for index, hart in enumerate((2, 3)):
         assert props(fdt, f"/cpus/cpu@{hart}") == {
             "device_type": string("cpu"), "reg": u32s(hart), "status": string("okay"),
             "compatible": string("riscv"), "riscv,isa": string(ISA[hart]),
-            "mmu-type": string(MMU[hart])}
+            "mmu-type": string(MMU[hart]), "cpu-idle-states": u32s(4)}
         assert props(fdt, f"/cpus/cpu@{hart}/interrupt-controller") == {
             "#interrupt-cells": u32s(1), "interrupt-controller": b"",
             "compatible": string("riscv,cpu-intc"), "phandle": u32s(index + 1)}
+
+
+def test_the_idle_state_is_hsm_default_retentive_suspend(linux_tree):
+    # Phandles 1, 2: the harts' interrupt controllers; 3: the PLIC; 4: the idle state.
+    assert children(linux_tree, "/cpus/idle-states") == ["cpu-retentive"]
+    assert props(linux_tree, "/cpus/idle-states/cpu-retentive") == {
+        "compatible": string("riscv,idle-state"), "riscv,sbi-suspend-param": u32s(0),
+        "entry-latency-us": u32s(10), "exit-latency-us": u32s(10),
+        "min-residency-us": u32s(100), "phandle": u32s(4)}
 
 
 def test_memory_is_the_cells_ram_where_the_cell_sees_it(linux_tree):

@@ -9,7 +9,13 @@
  *
  * Written with libfdt's sequential writer into a buffer that doubles until
  * the tree fits. Phandles: the interrupt controller of the cell's i-th hart
- * (ascending hart ids) is i + 1, the PLIC's is the next.
+ * (ascending hart ids) is i + 1, the PLIC's is the next, the idle state's
+ * the one after.
+ *
+ * The one idle state offered is SBI HSM's default retentive suspend, which
+ * the hypervisor carries out as a wait for an interrupt: with it a guest's
+ * idle loop (Linux's cpuidle-riscv-sbi) suspends through SBI, and the
+ * hypervisor sees the hart idle.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -54,6 +60,39 @@ static uint32_t intc_phandle(unsigned int index)
 static uint32_t plic_phandle(const struct build *b)
 {
 	return b->num_harts + 1;
+}
+
+static uint32_t idle_phandle(const struct build *b)
+{
+	return b->num_harts + 2;
+}
+
+/* SBI HSM suspend type 0: default retentive. Latencies in µs, as a guest weighs them. */
+#define SUSPEND_RETENTIVE   0x0
+#define IDLE_LATENCY_US	    10
+#define IDLE_RESIDENCY_US   100
+
+static int write_idle_states(void *out, const struct build *b)
+{
+	int ret = fdt_begin_node(out, "idle-states");
+
+	if (!ret)
+		ret = fdt_begin_node(out, "cpu-retentive");
+	if (!ret)
+		ret = fdt_property_string(out, "compatible", "riscv,idle-state");
+	if (!ret)
+		ret = fdt_property_u32(out, "riscv,sbi-suspend-param", SUSPEND_RETENTIVE);
+	if (!ret)
+		ret = fdt_property_u32(out, "entry-latency-us", IDLE_LATENCY_US);
+	if (!ret)
+		ret = fdt_property_u32(out, "exit-latency-us", IDLE_LATENCY_US);
+	if (!ret)
+		ret = fdt_property_u32(out, "min-residency-us", IDLE_RESIDENCY_US);
+	if (!ret)
+		ret = fdt_property_u32(out, "phandle", idle_phandle(b));
+	if (!ret)
+		ret = fdt_end_node(out);
+	return ret ? ret : fdt_end_node(out);
 }
 
 /* An address and a size, two cells each (#address-cells = #size-cells = 2). */
@@ -107,6 +146,8 @@ static int write_cpu(void *out, const struct build *b, unsigned int index)
 	for (i = 0; !ret && i < sizeof(cpu_properties) / sizeof(cpu_properties[0]); i++)
 		ret = copy_property(out, root, b->cpu_nodes[index], cpu_properties[i]);
 	if (!ret)
+		ret = fdt_property_u32(out, "cpu-idle-states", idle_phandle(b));
+	if (!ret)
 		ret = write_intc(out, index);
 	return ret ? ret : fdt_end_node(out);
 }
@@ -138,6 +179,8 @@ static int write_cpus(void *out, const struct build *b)
 		ret = write_timebase(out, b);
 	for (i = 0; !ret && i < b->num_harts; i++)
 		ret = write_cpu(out, b, i);
+	if (!ret)
+		ret = write_idle_states(out, b);
 	return ret ? ret : fdt_end_node(out);
 }
 
