@@ -20,3 +20,12 @@ def core():
     if r.returncode != 0:
         pytest.fail(f"building {HOST_LIB} failed:\n{r.stdout}{r.stderr}")
     return ctypes.CDLL(str(HOST_LIB))
+
+
+def built(target):
+    """A build output (a Path under BUILD), (re)built by its make rule first."""
+    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(target)], cwd=ROOT,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.fail(f"building {target} failed:\n{r.stdout}{r.stderr}")
+    return target

@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import cellfile as cf  # noqa: E402
 from paths import BUILD, ROOT  # noqa: E402
+from conftest import built  # noqa: E402
 
 libfdt = pytest.importorskip("libfdt")
 
@@ -180,21 +181,13 @@ def compile_dts(text, path):
 @pytest.fixture(scope="session")
 def hvctl():
     """build/host/hvctl, (re)built by its make rule."""
-    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(HVCTL)], cwd=ROOT,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.fail(f"building {HVCTL} failed:\n{r.stdout}{r.stderr}")
-    return HVCTL
+    return built(HVCTL)
 
 
 @pytest.fixture(scope="session")
 def shim():
     """The driver stand-in of test_hvctl.py, (re)built by its make rule."""
-    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(DRIVER_SHIM)], cwd=ROOT,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.fail(f"building {DRIVER_SHIM} failed:\n{r.stdout}{r.stderr}")
-    return DRIVER_SHIM
+    return built(DRIVER_SHIM)
 
 
 def run(hvctl, *args, env=None, preload=None, stdout=subprocess.PIPE):

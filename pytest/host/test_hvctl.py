@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 import cellfile as cf  # noqa: E402
 from boardlib import linuxram  # noqa: E402
 from paths import BUILD, ROOT  # noqa: E402
+from conftest import built  # noqa: E402
 
 HVCTL = BUILD / "host" / "hvctl"
 DRIVER_SHIM = BUILD / "host" / "hvctl-driver-shim.so"
@@ -50,11 +51,7 @@ RWX = cf.MEM_READ | cf.MEM_WRITE | cf.MEM_EXECUTE
 @pytest.fixture(scope="session")
 def hvctl():
     """build/host/hvctl, (re)built by its make rule."""
-    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(HVCTL)], cwd=ROOT,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.fail(f"building {HVCTL} failed:\n{r.stdout}{r.stderr}")
-    return HVCTL
+    return built(HVCTL)
 
 
 @pytest.fixture(scope="session")
@@ -312,11 +309,7 @@ class DriverShim:
 @pytest.fixture(scope="session")
 def driver_shim():
     """pytest/host/support/hvctl/driver_shim.c as LD_PRELOAD library, (re)built by its make rule."""
-    r = subprocess.run(["make", "-s", f"BUILD={BUILD}", str(DRIVER_SHIM)], cwd=ROOT,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.fail(f"building {DRIVER_SHIM} failed:\n{r.stdout}{r.stderr}")
-    return DriverShim(DRIVER_SHIM)
+    return DriverShim(built(DRIVER_SHIM))
 
 
 def test_enable_passes_the_file_and_is_quiet_on_success(hvctl, good_config, tmp_path,

@@ -122,19 +122,6 @@ static void print_rows(const struct cell_row *rows, size_t n)
 	}
 }
 
-/* The hypervisor must run: without it there are no cells to show. */
-static int require_enabled(const char *command)
-{
-	int enabled;
-
-	if (hvctl_read_enabled(&enabled))
-		return -1;
-	if (!enabled) {
-		hvctl_error("%s: hypervisor not enabled", command);
-		return -1;
-	}
-	return 0;
-}
 
 static int finish_output(const char *command)
 {
@@ -154,7 +141,7 @@ int hvctl_cmd_cell_list(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (require_enabled("cell list") || hvctl_list_cell_names(&names, &n))
+	if (hvctl_require_enabled("cell list") || hvctl_list_cell_names(&names, &n))
 		return HVCTL_FAIL;
 	rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {
@@ -202,7 +189,7 @@ int hvctl_cmd_cell_stats(int argc, char **argv)
 	(void)argc;
 	if (hvctl_check_cell_name("cell stats", argv[0]))
 		return HVCTL_USAGE;
-	if (require_enabled("cell stats"))
+	if (hvctl_require_enabled("cell stats"))
 		return HVCTL_FAIL;
 	exists = cell_exists(argv[0]);
 	if (exists <= 0) {

@@ -56,14 +56,9 @@ static int check_driver_cell(const char *command, const char *name)
 {
 	char path[PATH_LEN];
 	struct stat st;
-	int enabled;
 
-	if (hvctl_read_enabled(&enabled))
+	if (hvctl_require_enabled(command))
 		return -1;
-	if (!enabled) {
-		hvctl_error("%s: hypervisor not enabled", command);
-		return -1;
-	}
 	/* A name sysfs cannot hold is no cell's. */
 	if (!strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..")) {
 		if (hvctl_sysfs_path(path, sizeof(path), "cells/%s", name))

@@ -168,6 +168,8 @@ int hvctl_sysfs_path(char *path, size_t size, const char *fmt, ...)
  * how to load the module when the file is missing) and returns -1 on failure.
  */
 int hvctl_read_enabled(int *enabled);
+/* 0 if the hypervisor runs; else prints "COMMAND: hypervisor not enabled" (or why it cannot tell). */
+int hvctl_require_enabled(const char *command);
 
 /*
  * The names of the directories in SYSFS_ROOT/cells, sorted (byte order), as

@@ -54,6 +54,19 @@ int hvctl_read_enabled(int *enabled)
 	return 0;
 }
 
+int hvctl_require_enabled(const char *command)
+{
+	int enabled;
+
+	if (hvctl_read_enabled(&enabled))
+		return -1;
+	if (!enabled) {
+		hvctl_error("%s: hypervisor not enabled", command);
+		return -1;
+	}
+	return 0;
+}
+
 void hvctl_free_names(char **names, size_t count)
 {
 	size_t i;
