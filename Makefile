@@ -154,9 +154,13 @@ $(INITRAMFS): scripts/mk-initramfs.sh $(ROOTFS_FILES) $(BUSYBOX) $(DROPBEAR) $(S
 $(DTB): scripts/make-dtb.sh scripts/board.env | check-deps
 	scripts/make-dtb.sh $@
 
+# make run enables the hypervisor and starts a cell (configs/rootfs/init reads
+# bulkhead.cell=): CELL=hello (the default), CELL=linux for the Linux cell
+# (docs/linux-cell.md), CELL=NAME for another demo cell, CELL=none for none.
+CELL           ?= hello
 run: all
 	scripts/qemu-board.sh --build $(BUILD) --kernel-home $(KHOME) --ssh-port $(SSH_PORT) \
-		--append "bulkhead.enable=1"
+		--append "bulkhead.enable=1 bulkhead.cell=$(CELL)"
 
 # ---------------------------------------------------------------- host-side code
 # The host tests' C: the core library, and stand-ins that live in subdirectories

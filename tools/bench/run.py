@@ -3,13 +3,16 @@
 
 Boots the board (scripts/qemu-board.sh through pytest/boardlib) with the hvcount TCG plugin
 counting, per hart, the instructions executed inside the hypervisor image, and measures:
-enable, disable, the irq-demo cell's interrupts, the root's idle time and root SBI IPIs.
+enable, disable, the irq-demo cell's interrupts, the root's idle time, root SBI IPIs, a
+hostile cell's console flood, and the Linux cell (configs/linux-cell.c): idle, and one
+interrupt of its passed-through disk.
 Prints a table and writes results.json. Instruction counts, never wall-clock time:
 docs/bench.md says what each figure means and which ones are exact.
 """
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -43,6 +46,34 @@ IPI_WORKLOAD = (
     "taskset -c 1 sh -c 'exec 3>/tmp/bench-p1 4</tmp/bench-p2; i=0; "
     f"while [ $i -lt {IPI_ROUNDS} ]; do echo $i >&3; read -r x <&4; i=$((i+1)); done' && "
     "wait && rm -f /tmp/bench-p1 /tmp/bench-p2")
+
+# The Linux cell (configs/linux-cell.c, docs/linux-cell.md): harts 2 and 3, its disk on
+# PLIC line 6, its shell on hvc0 (SBI legacy getchar/putchar), driven with hvctl cell send.
+LINUX = "linux"
+LINUX_CONFIG = "/etc/bulkhead/linux-cell.cell"
+LINUX_IMAGE = "/usr/share/bulkhead/linux/Image"
+LINUX_READY = r"^bulkhead-linux: ready \(2 CPUs, "
+LINUX_HARTS = [2, 3]
+LINUX_DISK_LINE = 6
+LINUX_BOOT_TIMEOUT = 300
+# hvc0 polls the SBI getchar every 10 ms while the console is busy, then ever more slowly
+# (each idle round +1/64, drivers/tty/hvc/hvc_console.c) up to every 2 s: about 2 minutes
+# after the last input. The idle window waits for that, so it sees the steady idle cell.
+LINUX_SETTLE_SECONDS = 130.0
+# One direct 4 KiB read of the raw disk is one virtio-blk request: one interrupt. The
+# command sleeps first, so that the window opens after the console input has been read
+# and echoed, and closes before the next command is typed.
+DISK_READS = 10
+DISK_DELAY_SECONDS = 4
+# A shell function, defined before the window: the line typed in the window stays short.
+DISK_FUNCTION = ("bench_reads() { i=0; while [ $i -lt $1 ]; do dd if=/dev/vda of=/dev/null "
+                 "bs=4k count=1 skip=$i iflag=direct 2>/dev/null || return 1; i=$((i+1)); "
+                 "done; }")
+DISK_WORKLOAD = f"sleep {DISK_DELAY_SECONDS}; bench_reads {DISK_READS}"
+# One forwarded interrupt of a Linux 6.1 guest: the exit at HS; the PLIC driver's claims (it
+# claims until the claim register reads 0: the line, then 0); its ack (plic_irq_eoi: a read
+# of the context's enable word, an "mmio" exit, then the complete).
+DISK_PATH = ("irq_external", "mmio_claim", "mmio", "mmio_complete")
 
 
 class Bench:
@@ -185,6 +216,192 @@ class Bench:
                 "console_exits": console.get("exits"), "console_exit_max": console.get("max"),
                 "worst_kind": worst[0], "worst_exit": worst[1].get("max")}
 
+    def linux_boot(self):
+        """Create, load (--dtb auto) and start the Linux cell; until its shell answers."""
+        self.cells.create(self.board.project_file(LINUX_CONFIG))
+        self.hv.hvctl(f"cell load {LINUX} {self.board.project_file(LINUX_IMAGE)} --dtb auto")
+        self.hv.hvctl(f"cell start {LINUX}")
+        self.cells.wait_console(LINUX, LINUX_READY, timeout=LINUX_BOOT_TIMEOUT)
+        shell = CellShell(self.cells, LINUX)
+        shell.sh("true", timeout=LINUX_BOOT_TIMEOUT)
+        return shell
+
+    def linux_disk(self, shell):
+        """DISK_READS direct 4 KiB reads of the cell's disk, one interrupt each. The mount
+        left the superblock dirty (mount time and count), which ext4 writes back within its
+        5 s commit interval: sync first, so that the disk is quiet when the window opens."""
+        shell.sh(DISK_FUNCTION)
+        shell.sh("sync")
+        def count():
+            return plic_line_count(shell.sh("cat /proc/interrupts"), LINUX_DISK_LINE)
+        first = count()
+        mark = shell.start(DISK_WORKLOAD)
+        shell.wait_echo(mark)
+        stats_before = self.hv.stats(LINUX)
+        before = self.plugin.snapshot(reset=True)
+        shell.wait(mark)
+        time.sleep(QUIET_SECONDS)
+        after = self.plugin.snapshot()
+        stats_after = self.hv.stats(LINUX)
+        interrupts = count() - first
+        d = counters.delta(before, after, harts=LINUX_HARTS)
+        kinds = kinds_of(d, after, LINUX_HARTS)
+        fig = disk_interrupt_figure(kinds, interrupts)
+        fig.update({"reads": DISK_READS, "workload": DISK_WORKLOAD, "function": DISK_FUNCTION,
+                    "line": LINUX_DISK_LINE, "harts": LINUX_HARTS,
+                    "window": {"work": counters.total(d), "wait": counters.total(d, "spin"),
+                               "exits": counters.total(d, "entries"), "by_kind": kinds,
+                               "hypervisor_exit_counters": stats_delta(stats_before,
+                                                                       stats_after)}})
+        return fig
+
+    def timed_stats(self, cell):
+        """The cell's exit counters and when they were read (the middle of the SSH call)."""
+        start = time.monotonic()
+        stats = self.hv.stats(cell)
+        return stats, (start + time.monotonic()) / 2
+
+    def linux_idle(self, seconds, settle):
+        """The Linux cell at its shell, no input for `settle` s, then a window of `seconds`:
+        exits per second from the hypervisor's counters (over the time between their two
+        reads), work from the plugin (over its own window, inside the other)."""
+        time.sleep(settle)
+        stats_before, t0 = self.timed_stats(LINUX)
+        before = self.plugin.snapshot(reset=True)
+        start = time.monotonic()
+        time.sleep(seconds)
+        after = self.plugin.snapshot()
+        window = time.monotonic() - start
+        stats_after, t1 = self.timed_stats(LINUX)
+        elapsed = t1 - t0
+        d = counters.delta(before, after, harts=LINUX_HARTS)
+        by_reason = stats_delta(stats_before, stats_after)
+        exits = by_reason.pop("exits_total", 0)
+        work, entries = counters.total(d), counters.total(d, "entries")
+        return {"harts": LINUX_HARTS, "seconds": round(elapsed, 3), "settle_seconds": settle,
+                "plugin_seconds": round(window, 3),
+                "exits": exits, "exits_per_second": round(exits / elapsed, 2),
+                "exits_per_second_by_reason": {r: round(n / elapsed, 2)
+                                               for r, n in sorted(by_reason.items())},
+                "exits_by_reason": by_reason,
+                "work": work, "wait": counters.total(d, "spin"), "plugin_entries": entries,
+                "work_per_second": round(work / window),
+                "work_per_exit": round(work / entries) if entries else None,
+                "by_kind": kinds_of(d, after, LINUX_HARTS)}
+
+    def linux(self, idle_seconds, settle):
+        shell = self.linux_boot()
+        disk = self.linux_disk(shell)
+        idle = self.linux_idle(idle_seconds, settle)
+        self.cells.destroy(LINUX)
+        return {"disk": disk, "idle": idle}
+
+
+class CellShell:
+    """The Linux cell's shell on its console: commands typed with hvctl cell send, their
+    end found by a mark the shell prints (the echoed command line shows it quoted)."""
+
+    def __init__(self, cells, cell):
+        self.cells, self.cell, self.marks = cells, cell, 0
+
+    def console(self):
+        return self.cells.console(self.cell).replace("\r", "")
+
+    def start(self, cmd):
+        """Type cmd (and the mark after it); returns the mark to wait for."""
+        self.marks += 1
+        self.cells.send(self.cell, f'{cmd}; echo "@@"{self.marks}"@@ rc=$?"\\n')
+        return self.marks
+
+    def wait_echo(self, mark, timeout=60):
+        """Until the shell has echoed the command line of mark (its input is read)."""
+        self._wait(lambda text: f'"@@"{mark}"@@' in text, mark, timeout)
+
+    def wait(self, mark, timeout=120):
+        """The output of the command of mark; fails unless it exited with 0."""
+        found = {}
+
+        def done(text):
+            m = re.search(rf"^@@{mark}@@ rc=(\d+)$", text, re.M)
+            if m:
+                found["m"], found["text"] = m, text
+            return m is not None
+        self._wait(done, mark, timeout)
+        m, text = found["m"], found["text"]
+        echoed = text.rfind(f'"@@"{mark}"@@', 0, m.start())
+        out = text[text.find("\n", echoed) + 1:m.start()].rstrip("\n")
+        if m.group(1) != "0":
+            raise AssertionError(f"command {mark} failed in cell {self.cell}:\n{out}")
+        return out
+
+    def sh(self, cmd, timeout=120):
+        return self.wait(self.start(cmd), timeout)
+
+    def _wait(self, done, mark, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.console()
+            if done(text):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"cell {self.cell}: command {mark} not done in {timeout} s:"
+                                     f"\n{text[-3000:]}")
+            time.sleep(0.3)
+
+
+def plic_line_count(proc_interrupts, line):
+    """The count of PLIC line `line` in a Linux guest's /proc/interrupts, summed over CPUs."""
+    lines = proc_interrupts.splitlines()
+    ncpu = len(lines[0].split())
+    for row in lines[1:]:
+        parts = row.split()
+        # "  1:     8     0  SiFive PLIC   6 Edge      virtio0": the chip's name, then the line
+        if re.search(rf"\bPLIC\s+{line}\s", " ".join(parts[1 + ncpu:]) + " "):
+            return sum(int(n) for n in parts[1:1 + ncpu])
+    raise AssertionError(f"no PLIC line {line} in /proc/interrupts:\n{proc_interrupts}")
+
+
+def stats_delta(before, after):
+    """{reason: count} summed over the harts, after - before, reasons that changed; the
+    arguments are Hypervisor.stats() ({hart: {reason: count}})."""
+    out = {}
+    for hart, reasons in after.items():
+        for reason, n in reasons.items():
+            d = n - before.get(hart, {}).get(reason, 0)
+            if d:
+                out[reason] = out.get(reason, 0) + d
+    return out
+
+
+def kinds_of(d, after, harts):
+    """{tag: {exits, work, wait, per_exit, min, max}} of a window (delta d, snapshot after)."""
+    kinds = {}
+    for tag, c in counters.by_tag(d).items():
+        rng = counters.episode_range(after, tag, harts)
+        kinds[tag] = {"exits": c["episodes"], "work": c["insns"], "wait": c["spin"],
+                      "per_exit": round(c["insns"] / c["episodes"]) if c["episodes"] else None,
+                      "min": rng[0] if rng else None, "max": rng[1] if rng else None}
+    return kinds
+
+
+def disk_interrupt_figure(kinds, interrupts):
+    """One disk interrupt of the Linux cell from the window's kinds of exit: the exits and
+    work of the DISK_PATH kinds per interrupt. exact: every external interrupt of the window
+    was one of the disk's (nothing else interrupts the cell's harts from outside) and each
+    kind divides evenly."""
+    path = {t: kinds.get(t, {"exits": 0, "work": 0, "min": None, "max": None})
+            for t in DISK_PATH}
+    exact = bool(interrupts) and path["irq_external"]["exits"] == interrupts and all(
+        k["exits"] % interrupts == 0 for k in path.values())
+    if not interrupts:
+        return {"interrupts": 0, "exact": False, "exits": None, "work": None,
+                "exits_by_kind": None, "work_by_kind": None}
+    return {"interrupts": interrupts, "exact": exact,
+            "exits": round(sum(k["exits"] for k in path.values()) / interrupts, 2),
+            "work": round(sum(k["work"] for k in path.values()) / interrupts),
+            "exits_by_kind": {t: round(k["exits"] / interrupts, 2) for t, k in path.items()},
+            "work_by_kind": {t: round(k["work"] / interrupts) for t, k in path.items()}}
+
 
 def parse_cell_stats(report):
     """{hart: {reason: count, "total": count}} from `hvctl cell stats` (docs/hvctl.md)."""
@@ -259,7 +476,44 @@ def print_table(r):
       f"worst DBCN exit, {fmt(f['console_exits'])} of them in {f['seconds']} s on harts 2, 3")
     w(f"{'  worst exit of any kind on its harts':44} {fmt(f['worst_exit']):>12}  "
       f"{f['worst_kind']}")
+    linux_rows(w, r["linux"])
     return "\n".join(out)
+
+
+def linux_rows(w, r):
+    """The Linux cell's lines of the table."""
+    harts = ", ".join(str(h) for h in r["idle"]["harts"])
+    i = r["idle"]
+    reasons = ", ".join(f"{t} {n}" for t, n in sorted(i["exits_by_reason"].items())) or "none"
+    w(f"{'linux cell idle: exits per second':44} {i['exits_per_second']:>12}  "
+      f"{fmt(i['exits'])} exits in {i['seconds']} s on harts {harts} ({reasons}), "
+      f"after {i['settle_seconds']:g} s without input")
+    for reason, rate in i["exits_per_second_by_reason"].items():
+        w(f"{'    ' + reason:44} {rate:>12}  per second")
+    w(f"{'  work per second':44} {fmt(i['work_per_second']):>12}  "
+      f"{fmt(i['work'])} instructions in {i['plugin_seconds']} s, wait {fmt(i['wait'])}")
+    w(f"{'  per exit':44} {fmt(i['work_per_exit']):>12}  "
+      f"plugin saw {fmt(i['plugin_entries'])} entries")
+    for tag, k in sorted(i["by_kind"].items(), key=lambda kv: -kv[1]["work"]):
+        if k["exits"]:
+            w(f"{'    ' + tag:44} {fmt(k['per_exit']):>12}  per exit x {k['exits']} exits "
+              f"(one exit: {fmt(k['min'])}..{fmt(k['max'])})")
+    q = r["disk"]
+    exits = "-" if q["exits"] is None else f"{q['exits']:g}"
+    kinds = ", ".join(f"{t} {n:g}" for t, n in (q["exits_by_kind"] or {}).items())
+    w(f"{'linux cell: one disk interrupt':44} {fmt(q['work']):>12}  "
+      f"{exits} exits ({kinds}); {q['interrupts']} interrupts for {q['reads']} reads"
+      + ("" if q["exact"] else ", NOT EXACT: other external interrupts in the window"))
+    for tag in DISK_PATH:
+        k = q["window"]["by_kind"].get(tag)
+        if k and k["exits"]:
+            w(f"{'    ' + tag:44} {fmt(k['per_exit']):>12}  per exit x {k['exits']} exits "
+              f"(one exit: {fmt(k['min'])}..{fmt(k['max'])})")
+    win = q["window"]
+    reasons = ", ".join(f"{t} {n}" for t, n in sorted(win["hypervisor_exit_counters"].items())
+                        if t != "exits_total")
+    w(f"{'  the whole window (dd, shell, console)':44} {fmt(win['work']):>12}  "
+      f"{fmt(win['hypervisor_exit_counters'].get('exits_total'))} exits ({reasons})")
 
 
 def boot_board(args, plugin_args, log_dir):
@@ -291,6 +545,9 @@ def main():
     ap.add_argument("--ssh-port", type=int, default=0, help="default: a free port")
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     ap.add_argument("--boot-timeout", type=float, default=120.0)
+    ap.add_argument("--linux-settle-seconds", type=float, default=LINUX_SETTLE_SECONDS,
+                    help="no console input to the Linux cell for this long before its idle "
+                    "window (hvc0 polls ever more slowly, down to every 2 s)")
     args = ap.parse_args()
     args.build, args.out = args.build.resolve(), args.out.resolve()
 
@@ -335,6 +592,9 @@ def main():
         for _ in range(REPEATS):
             results["enable"].append(bench.enable())
             results["disable"].append(bench.disable())
+        # Last, so that enable and disable above see the PLIC as before: line 6 unused.
+        hv.enable()
+        results["linux"] = bench.linux(args.idle_seconds, args.linux_settle_seconds)
     except (BoardError, counters.PluginGone, hvsyms.ImageMismatch, AssertionError) as e:
         where = f"\nconsole log: {qemu.console_path}" if qemu and qemu.console_path else ""
         sys.exit(f"bench: {e}{where}")
