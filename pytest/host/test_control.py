@@ -559,6 +559,8 @@ def test_boot_info_page_beyond_the_gstage_is_refused_with_its_reason(board, hv):
 
 
 HC_GET_INFO, HC_CELL_CREATE, HC_CELL_START, HC_CELL_STATUS = 1, 4, 5, 8
+HC_CELL_CONSOLE_WRITE = 11
+CONSOLE_INPUT_SIZE = 1024
 
 
 def test_hypercalls_reach_control_from_the_root_only(board, hv):
@@ -593,3 +595,34 @@ def test_a_hart_the_root_starts_during_a_create_stays_the_roots(board, hv):
     assert "hart 3 was started in the root meanwhile" in hv.host_console().decode()
     board.model.hart_state[3] = HART_STARTED
     board.check()                       # hart 3 the root's and running, memory and lines back
+
+
+def test_console_input_from_the_root_takes_what_fits(board, hv):
+    """BH_HC_CELL_CONSOLE_WRITE: a root buffer into the cell's 1 KiB input, partial when full."""
+    board.step("root", (3, False))
+    board.step("create", "a")
+    board.put(CONFIG_AT, bytes(range(256)) * 8)
+    taken = ctypes.c_uint64(0)
+    assert hv.host_hypercall(0, HC_CELL_CONSOLE_WRITE, 1, CONFIG_AT, 700,
+                             ctypes.byref(taken)) == OK
+    assert taken.value == 700
+    assert hv.host_hypercall(0, HC_CELL_CONSOLE_WRITE, 1, CONFIG_AT, 700,
+                             ctypes.byref(taken)) == OK
+    assert taken.value == CONSOLE_INPUT_SIZE - 700
+    assert hv.host_hypercall(0, HC_CELL_CONSOLE_WRITE, 1, CONFIG_AT, 5, ctypes.byref(taken)) == OK
+    assert taken.value == 0
+    board.step("start", 1)
+    # Refused, and nothing changes: memory the cell took from the root, no such cell, the root
+    # itself, a cell's hart asking. (The call writes the hart's a0/a1 itself: each refusal is
+    # made twice and the state compared between the two.)
+    for hart, cell, at, code in ((0, 1, 0xBD000000, INVALID_ADDRESS),
+                                 (0, 7, CONFIG_AT, INVALID_PARAM),
+                                 (0, 0, CONFIG_AT, INVALID_PARAM), (3, 1, CONFIG_AT, DENIED)):
+        digests = []
+        for _ in range(2):
+            taken.value = 12345
+            assert hv.host_hypercall(hart, HC_CELL_CONSOLE_WRITE, cell, at, 4,
+                                     ctypes.byref(taken)) == code, (hart, cell, at)
+            digests.append(hv.host_state_digest())
+        assert digests[0] == digests[1], (hart, cell, at)
+    board.check()
