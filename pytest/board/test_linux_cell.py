@@ -87,7 +87,6 @@ def root_counts(board):
 
 
 def test_linux_cell_runs_smp_with_its_disk_beside_a_busy_root(board, linux):
-    net0, uart0 = root_counts(board)
     # A CPU workload on the root for the whole test (niced: SSH must still get its turn).
     board.sh("rm -f /tmp/work; nice -n 19 taskset -c 1 sh -c "
              "'i=0; while :; do i=$((i+1)); [ $((i % 500)) = 0 ] && echo $i > /tmp/work; done' "
@@ -95,6 +94,8 @@ def test_linux_cell_runs_smp_with_its_disk_beside_a_busy_root(board, linux):
     try:
         linux.create_and_start()
         assert online_harts(board) == "0 1"
+        # /proc/interrupts counts the online CPUs only: the baseline once the cell has its harts.
+        net0, uart0 = root_counts(board)
         linux.wait_ready()
         assert linux.sh("nproc") == "2"
         assert linux.sh("uname -m") == "riscv64"
@@ -105,6 +106,16 @@ def test_linux_cell_runs_smp_with_its_disk_beside_a_busy_root(board, linux):
         assert all(int(n) > 0 for n in
                    linux.sh("cat /sys/devices/system/cpu/cpu[01]/cpuidle/state1/usage").split())
         assert sum(linux.hv.stats(CELL)[h]["sbi_hsm"] for h in (2, 3)) > 0
+        # CPU hotplug inside the cell (HSM stop, then start by the other hart), and IPIs
+        # between its harts.
+        linux.sh("echo 0 > /sys/devices/system/cpu/cpu1/online")
+        assert linux.sh("cat /sys/devices/system/cpu/online") == "0"
+        linux.sh("echo 1 > /sys/devices/system/cpu/cpu1/online")
+        assert linux.sh("cat /sys/devices/system/cpu/online") == "0-1"
+        assert linux.sh("nproc") == "2"
+        ipis = [ln.split() for ln in linux.sh("cat /proc/interrupts").splitlines()
+                if ln.strip().startswith(("IPI0:", "IPI1:"))]
+        assert all(int(row[1]) > 0 and int(row[2]) > 0 for row in ipis) and len(ipis) == 2
         before = disk_interrupts(linux)
         linux.sh("dd if=/dev/vda of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null")
         assert disk_interrupts(linux) > before
