@@ -167,10 +167,9 @@ def test_ten_cycles_leak_nothing(board, linux):
     after = meminfo(board)
     assert hv.mem_used() == used
     assert after["SUnreclaim"] - before["SUnreclaim"] < slab_slack_kb(board), (before, after)
-    # 6.12 (SLUB, per-CPU page lists refilled as the root's CPUs come back) was seen 2,628 kB
-    # lower after 10 cycles once in CI, SUnreclaim within its slack; 6.1 stays under 2 MiB.
-    free_slack = 4096 if board.sh("uname -r").startswith("6.12") else 2048
-    assert before["MemFree"] - after["MemFree"] < free_slack, (before, after)
+    # Free pages on the per-CPU lists count as free: each cycle takes two of the root's CPUs
+    # offline and back, and MemFree alone moved by 2.6 MB that way on 6.12 (boardlib meminfo).
+    assert before["FreeAndPcp"] - after["FreeAndPcp"] < 1536, (before, after)
 
 
 def test_a_crashed_cell_is_destroyable_and_the_root_unharmed(board, linux):

@@ -9,6 +9,7 @@ from .kernels import version_of
 SYSFS = "/sys/devices/bulkhead"
 MODULE = "/lib/modules/bulkhead/bulkhead.ko"
 SYSTEM_CELL = "/etc/bulkhead/system.cell"
+PAGE_KB = 4  # the board kernels' page size
 
 
 class Hypervisor:
@@ -197,7 +198,17 @@ def slab_slack_kb(board):
 
 
 def meminfo(board):
-    """/proc/meminfo in kB, after dropping the page cache so only real use counts."""
+    """/proc/meminfo in kB, after dropping the page cache so only real use counts.
+
+    Also "FreeAndPcp": MemFree plus the free pages parked on the per-CPU page lists
+    (/proc/zoneinfo's pagesets). Those lists drain when a CPU goes offline and refill as it
+    allocates again, so MemFree alone moves by megabytes across CPU hotplug with nothing leaked
+    (6.12 root, 12 Linux cell cycles: MemFree 868,676..873,984 kB, the sum within 700 kB).
+    """
     board.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
-    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
+    info = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", board.read("/proc/meminfo"),
                                              re.M)}
+    pcp_pages = sum(int(n) for n in re.findall(r"^\s+count:\s+(\d+)$",
+                                               board.read("/proc/zoneinfo"), re.M))
+    info["FreeAndPcp"] = info["MemFree"] + pcp_pages * PAGE_KB
+    return info

@@ -399,6 +399,38 @@ def test_io_region_without_a_device_node_is_reported(hvctl, tmp_path):
     assert children(fdt, "/soc") == ["interrupt-controller@c000000", "virtio_mmio@10006000"]
 
 
+def test_uart_console_is_stdout_path_and_earlycon_the_default_bootargs(hvctl, tmp_path):
+    # A cell whose console is a passed-through 16550 finds it through /chosen/stdout-path,
+    # which Linux's console and earlycon both follow; hvc0 would be the SBI console.
+    cell = linux_cell(io=((0x10000000, 0x10000000), (0x10006000, 0x10006000)), lines=(6, 10))
+    cell.console = cf.Console(type=cf.CONSOLE_NS16550, address=0x10000000, size=0x100)
+    fdt, stderr = make_dtb(hvctl, Files(tmp_path, cell=cell))
+    assert stderr == ""
+    assert props(fdt, "/chosen") == {"bootargs": string("earlycon"),
+                                     "stdout-path": string("/soc/serial@10000000")}
+    assert node(fdt, "/soc/serial@10000000") >= 0
+    fdt, _ = make_dtb(hvctl, Files(tmp_path, cell=cell), "--bootargs", "console=ttyS0")
+    assert props(fdt, "/chosen") == {"bootargs": string("console=ttyS0"),
+                                     "stdout-path": string("/soc/serial@10000000")}
+
+
+def test_uart_console_moved_to_another_guest_address(hvctl, tmp_path):
+    cell = linux_cell(io=((0x10000000, 0x20000000),), lines=(10,))
+    cell.console = cf.Console(type=cf.CONSOLE_NS16550, address=0x20000000, size=0x100)
+    fdt, stderr = make_dtb(hvctl, Files(tmp_path, cell=cell))
+    assert stderr == ""
+    assert props(fdt, "/chosen")["stdout-path"] == string("/soc/serial@20000000")
+
+
+def test_console_without_a_device_node_has_no_stdout_path(hvctl, tmp_path):
+    cell = linux_cell(io=((0x10006000, 0x10006000), (0x10008000, 0x10008000)))
+    cell.console = cf.Console(type=cf.CONSOLE_NS16550, address=0x10008000, size=0x100)
+    fdt, stderr = make_dtb(hvctl, Files(tmp_path, cell=cell))
+    assert stderr.endswith("hvctl: cell dtb: warning: the console of cell 'linux' at 0x10008000 "
+                           "is no device of the root's device tree: no stdout-path\n")
+    assert props(fdt, "/chosen") == {"bootargs": string("earlycon")}
+
+
 def test_identity_mapped_cell_has_no_dma_ranges(hvctl, tmp_path):
     cell = linux_cell(ram_virt=CELL_RAM_PHYS, entry=CELL_RAM_PHYS,
                       boot_arg=CELL_RAM_PHYS + 0x3E00000)

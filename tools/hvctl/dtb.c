@@ -87,8 +87,6 @@ static int parse_args(int argc, char **argv, struct dtb_args *args)
 		hvctl_error("cell dtb: wrong number of arguments (usage: " USAGE ")");
 		return -1;
 	}
-	if (!args->bootargs)
-		args->bootargs = HVCTL_DEFAULT_BOOTARGS;
 	return args->name ? hvctl_check_cell_name("cell dtb", args->name) : 0;
 }
 

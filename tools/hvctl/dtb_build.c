@@ -50,6 +50,7 @@ struct build {
 	unsigned int num_harts;
 	struct hvctl_dtb_device *devs;
 	size_t num_devs;
+	char stdout_path[HVCTL_DTB_NODE_NAME_LEN + 8]; /* "" when the console has no node */
 };
 
 static uint32_t intc_phandle(unsigned int index)
@@ -328,6 +329,48 @@ static int write_soc(void *out, const struct build *b)
 	return ret ? ret : fdt_end_node(out);
 }
 
+/*
+ * A 16550 console passed through is the node of that device; an SBI console
+ * has no node (Linux's hvc0 is named by bootargs), so no stdout-path.
+ */
+static void find_stdout_path(struct build *b)
+{
+	const struct bh_console *console = &b->in->cell->console;
+	char name[HVCTL_DTB_NODE_NAME_LEN];
+	size_t i;
+
+	b->stdout_path[0] = '\0';
+	if (console->type != BH_CONSOLE_NS16550)
+		return;
+	for (i = 0; i < b->num_devs; i++) {
+		if (b->devs[i].unit == console->address) {
+			hvctl_dtb_device_name(b->in->root_fdt, &b->devs[i], name);
+			snprintf(b->stdout_path, sizeof(b->stdout_path), "/soc/%s", name);
+			return;
+		}
+	}
+	hvctl_error("%s: warning: the console of cell '%s' at 0x%" PRIx64
+		    " is no device of the root's device tree: no stdout-path",
+		    b->in->command, b->in->cell->name, console->address);
+}
+
+static int write_chosen(void *out, const struct build *b)
+{
+	const char *bootargs = b->in->bootargs;
+	int ret;
+
+	if (!bootargs)
+		bootargs = b->in->cell->console.type == BH_CONSOLE_NS16550
+				   ? HVCTL_DEFAULT_BOOTARGS_NS16550
+				   : HVCTL_DEFAULT_BOOTARGS;
+	ret = fdt_begin_node(out, "chosen");
+	if (!ret)
+		ret = fdt_property_string(out, "bootargs", bootargs);
+	if (!ret && b->stdout_path[0])
+		ret = fdt_property_string(out, "stdout-path", b->stdout_path);
+	return ret ? ret : fdt_end_node(out);
+}
+
 static int write_root(void *out, const struct build *b)
 {
 	char model[64];
@@ -342,11 +385,7 @@ static int write_root(void *out, const struct build *b)
 	if (!ret)
 		ret = fdt_property_string(out, "model", model);
 	if (!ret)
-		ret = fdt_begin_node(out, "chosen");
-	if (!ret)
-		ret = fdt_property_string(out, "bootargs", b->in->bootargs);
-	if (!ret)
-		ret = fdt_end_node(out);
+		ret = write_chosen(out, b);
 	if (!ret)
 		ret = write_cpus(out, b);
 	if (!ret)
@@ -404,6 +443,7 @@ int hvctl_build_cell_dtb(const struct hvctl_dtb_input *in, void **dtb, size_t *l
 	if (find_harts(&b) ||
 	    hvctl_dtb_find_devices(in->command, in->root_fdt, in->cell, &b.devs, &b.num_devs))
 		return -1;
+	find_stdout_path(&b);
 	for (;;) {
 		void *grown = realloc(out, size);
 

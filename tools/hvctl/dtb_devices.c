@@ -338,17 +338,24 @@ static int copy_property(void *out, const void *fdt, int node, const char *name)
 	return value ? fdt_property(out, name, value, len) : 0;
 }
 
+void hvctl_dtb_device_name(const void *fdt, const struct hvctl_dtb_device *dev,
+			   char name[HVCTL_DTB_NODE_NAME_LEN])
+{
+	const char *root_name = fdt_get_name(fdt, dev->node, NULL);
+
+	/* The unit address is where the cell sees the device. */
+	snprintf(name, HVCTL_DTB_NODE_NAME_LEN, "%.*s@%" PRIx64, (int)strcspn(root_name, "@"),
+		 root_name, dev->unit);
+}
+
 static int write_device(void *out, const void *fdt, const struct bh_cell_desc *cell,
 			const struct hvctl_dtb_device *dev, uint32_t plic_phandle)
 {
-	const char *name = fdt_get_name(fdt, dev->node, NULL);
-	char node_name[128];
+	char node_name[HVCTL_DTB_NODE_NAME_LEN];
 	size_t i;
 	int ret;
 
-	/* The unit address is where the cell sees the device. */
-	snprintf(node_name, sizeof(node_name), "%.*s@%" PRIx64, (int)strcspn(name, "@"), name,
-		 dev->unit);
+	hvctl_dtb_device_name(fdt, dev, node_name);
 	ret = fdt_begin_node(out, node_name);
 	if (!ret)
 		ret = copy_property(out, fdt, dev->node, "compatible");

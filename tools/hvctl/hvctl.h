@@ -309,6 +309,12 @@ struct hvctl_dtb_device {
 int hvctl_dtb_find_devices(const char *command, const void *fdt, const struct bh_cell_desc *cell,
 			   struct hvctl_dtb_device **devs, size_t *count);
 
+#define HVCTL_DTB_NODE_NAME_LEN 128
+
+/* The name of a found device's node in the cell's tree (its unit address the cell's). */
+void hvctl_dtb_device_name(const void *fdt, const struct hvctl_dtb_device *dev,
+			   char name[HVCTL_DTB_NODE_NAME_LEN]);
+
 /*
  * Writes the found devices as nodes of the cell's tree being built in out
  * (libfdt's sequential writer, inside a bus with 2 address and 2 size
@@ -320,14 +326,20 @@ int hvctl_dtb_write_devices(void *out, const void *fdt, const struct bh_cell_des
 
 /* ---- dtb_build.c, dtb.c: a cell's device tree */
 
-#define HVCTL_DEFAULT_BOOTARGS "console=hvc0 earlycon=sbi"
+/*
+ * The kernel command line when none is given: an SBI console is hvc0 (no
+ * device tree node describes it); a 16550 console is /chosen/stdout-path,
+ * which the console and earlycon follow.
+ */
+#define HVCTL_DEFAULT_BOOTARGS	       "console=hvc0 earlycon=sbi"
+#define HVCTL_DEFAULT_BOOTARGS_NS16550 "earlycon"
 
 struct hvctl_dtb_input {
 	const char *command; /* for messages */
 	const struct bh_cell_desc *cell;
 	const struct bh_system_config *sys;
 	const void *root_fdt; /* checked by hvctl_check_fdt() */
-	const char *bootargs;
+	const char *bootargs; /* NULL: the default for the cell's console */
 };
 
 /*

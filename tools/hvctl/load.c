@@ -296,7 +296,7 @@ static int plan_dtb(const struct load_args *args, struct hvctl_configs *cfg, con
 	}
 	if (!strcmp(args->dtb, "auto"))
 		ret = hvctl_make_cell_dtb("cell load", cfg, NULL, NULL,
-					  args->bootargs ? args->bootargs : HVCTL_DEFAULT_BOOTARGS,
+					  args->bootargs,
 					  &plan->dtb, &plan->dtb_len);
 	else
 		ret = read_dtb_file(args->dtb, &plan->dtb, &plan->dtb_len);
