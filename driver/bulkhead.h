@@ -139,6 +139,10 @@ long bh_cell_shutdown_ioctl(const struct bh_ioctl_cell __user *uarg);
 /* The hypervisor's view of a non-root cell (BH_HC_CELL_STATUS). */
 long bh_cell_status(const struct bh_cell *cell, struct bh_cell_status *status);
 
+/* latency.c: cells/NAME/latency (BH_HC_CELL_LATENCY); the cell must be live. */
+ssize_t bh_cell_latency_read(struct bh_cell *cell, char *buf, loff_t pos, size_t count);
+int bh_cell_latency_reset(struct bh_cell *cell);
+
 /* sysfs.c */
 /* Fills bh_driver.root_dev's attributes and its cells directory. */
 int bh_sysfs_init(void);

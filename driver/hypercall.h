@@ -37,25 +37,36 @@ static inline long bh_sbi_errno(long sbi_err)
 }
 
 /*
- * Calls hypercall fid (BH_HC_*) with arguments a0..a3. Returns 0
+ * Calls hypercall fid (BH_HC_*) with arguments a0..a4. Returns 0
  * or a negative errno value mapped from the SBI error; *value (if not NULL)
  * gets the SBI value (a1). Only valid while this hart is a guest of the
  * hypervisor: natively, the SBI firmware answers "not supported".
  */
-static inline long bh_hypercall4(unsigned long fid, unsigned long arg0, unsigned long arg1,
-				 unsigned long arg2, unsigned long arg3, unsigned long *value)
+static inline long bh_hypercall5(unsigned long fid, unsigned long arg0, unsigned long arg1,
+				 unsigned long arg2, unsigned long arg3, unsigned long arg4,
+				 unsigned long *value)
 {
 	register unsigned long a0 asm("a0") = arg0;
 	register unsigned long a1 asm("a1") = arg1;
 	register unsigned long a2 asm("a2") = arg2;
 	register unsigned long a3 asm("a3") = arg3;
+	register unsigned long a4 asm("a4") = arg4;
 	register unsigned long a6 asm("a6") = fid;
 	register unsigned long a7 asm("a7") = BH_HC_EXT;
 
-	asm volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a6), "r"(a7) : "memory");
+	asm volatile("ecall"
+		     : "+r"(a0), "+r"(a1)
+		     : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
+		     : "memory");
 	if (value)
 		*value = a1;
 	return bh_sbi_errno((long)a0);
+}
+
+static inline long bh_hypercall4(unsigned long fid, unsigned long arg0, unsigned long arg1,
+				 unsigned long arg2, unsigned long arg3, unsigned long *value)
+{
+	return bh_hypercall5(fid, arg0, arg1, arg2, arg3, 0, value);
 }
 
 static inline long bh_hypercall(unsigned long fid, unsigned long arg0, unsigned long arg1,
@@ -68,16 +79,23 @@ static inline long bh_hypercall(unsigned long fid, unsigned long arg0, unsigned 
  * A hypercall made with the hypervisor held in place (hv_lock); -ENODEV when
  * it is not enabled.
  */
-static inline long bh_hv_call(unsigned long fid, unsigned long arg0, unsigned long arg1,
-			      unsigned long arg2, unsigned long arg3, unsigned long *value)
+static inline long bh_hv_call5(unsigned long fid, unsigned long arg0, unsigned long arg1,
+			       unsigned long arg2, unsigned long arg3, unsigned long arg4,
+			       unsigned long *value)
 {
 	long ret = -ENODEV;
 
 	down_read(&bh_driver.hv_lock);
 	if (bh_driver.enabled)
-		ret = bh_hypercall4(fid, arg0, arg1, arg2, arg3, value);
+		ret = bh_hypercall5(fid, arg0, arg1, arg2, arg3, arg4, value);
 	up_read(&bh_driver.hv_lock);
 	return ret;
+}
+
+static inline long bh_hv_call(unsigned long fid, unsigned long arg0, unsigned long arg1,
+			      unsigned long arg2, unsigned long arg3, unsigned long *value)
+{
+	return bh_hv_call5(fid, arg0, arg1, arg2, arg3, 0, value);
 }
 
 #endif /* BULKHEAD_DRIVER_HYPERCALL_H */

@@ -286,6 +286,27 @@ static ssize_t config_read(struct file *file, struct kobject *kobj, struct bin_a
 /* Root only: it holds physical addresses, which /proc/iomem also hides from users. */
 static BIN_ATTR_ADMIN_RO(config, 0);
 
+static ssize_t latency_read(struct file *file, struct kobject *kobj, struct bin_attribute *attr,
+			    char *buf, loff_t pos, size_t count)
+{
+	struct bh_cell *cell = to_cell(kobj);
+
+	return cell_live(cell) ? bh_cell_latency_read(cell, buf, pos, count) : -ENODEV;
+}
+
+/* Any write clears the figures. */
+static ssize_t latency_write(struct file *file, struct kobject *kobj, struct bin_attribute *attr,
+			     char *buf, loff_t pos, size_t count)
+{
+	struct bh_cell *cell = to_cell(kobj);
+	int ret = cell_live(cell) ? bh_cell_latency_reset(cell) : -ENODEV;
+
+	return ret ? ret : count;
+}
+
+/* The size is the cell's lines': unknown here, read to the end. */
+static BIN_ATTR_ADMIN_RW(latency, 0);
+
 static struct kobj_attribute bh_cpus_attr = __ATTR_RO(cpus);
 static struct kobj_attribute bh_id_attr = __ATTR_RO(id);
 static struct kobj_attribute bh_state_attr = __ATTR_RO(state);
@@ -297,6 +318,7 @@ static struct attribute *bh_cell_attrs[] = {
 
 static struct bin_attribute *bh_cell_bin_attrs[] = {
 	&bin_attr_config,
+	&bin_attr_latency,
 	NULL,
 };
 

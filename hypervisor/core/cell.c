@@ -7,6 +7,7 @@
 
 #include "control.h"
 #include "hv.h"
+#include "irq_latency.h"
 #include "lib.h"
 
 #define ENOMEM 12
@@ -109,7 +110,20 @@ static int cell_init_vplic(struct cell *cell)
 	return 0;
 }
 
-/* G-stage table and vPLIC from cell->desc, cpu_set and vmid. */
+static int cell_init_latency(struct cell *cell)
+{
+	unsigned long pages = (irq_latency_size(cell->desc) + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE;
+	uint64_t page = pool_alloc(&hv.pool, pages, 1);
+
+	if (!page)
+		return -ENOMEM;
+	cell->latency = (struct irq_latency *)(uintptr_t)page;
+	cell->latency_pages = pages;
+	irq_latency_init(cell->latency, cell->desc);
+	return 0;
+}
+
+/* G-stage table, vPLIC and latency table from cell->desc, cpu_set and vmid. */
 int cell_build(struct cell *cell)
 {
 	int ret;
@@ -120,6 +134,8 @@ int cell_build(struct cell *cell)
 	if (ret)
 		return ret;
 	ret = cell_init_vplic(cell);
+	if (!ret)
+		ret = cell_init_latency(cell);
 	if (!ret)
 		ret = mmio_register(cell, hv.config->platform.plic_base,
 				    hv.config->platform.plic_size, &vplic_mmio_ops, cell);
@@ -146,6 +162,10 @@ int cell_init_root(struct cell *root, const struct bh_system_config *sys)
 
 void cell_destroy(struct cell *cell)
 {
+	if (cell->latency) {
+		pool_free(&hv.pool, (uint64_t)(uintptr_t)cell->latency, cell->latency_pages);
+		cell->latency = NULL;
+	}
 	if (cell->vplic) {
 		pool_free(&hv.pool, (uint64_t)(uintptr_t)cell->vplic, vplic_pages());
 		cell->vplic = NULL;

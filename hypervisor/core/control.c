@@ -18,6 +18,7 @@
 
 #include "control.h"
 #include "hv.h"
+#include "irq_latency.h"
 #include "lib.h"
 #include "sbi.h"
 
@@ -685,6 +686,37 @@ long cell_status(uint64_t id, uint64_t gpa)
 	st->flags = cell->loadable_in_root ? BH_CELL_MEMORY_IN_ROOT : 0;
 	st->cpu_set = cell->cpu_set;
 	memcpy(st->reason, cell->reason, sizeof(st->reason));
+	return management_epilogue(SBI_SUCCESS);
+}
+
+/*
+ * The latency figures of a cell's lines (the root's too: id 0) into a root
+ * buffer, under the cell's lock, which the interrupt path holds while it
+ * records them; then cleared if asked.
+ */
+long cell_latency(uint64_t id, uint64_t gpa, uint64_t size, uint64_t first, uint64_t flags,
+		  uint64_t *num_lines)
+{
+	struct cell *cell = &hv.root;
+	void *buf;
+
+	if (id == 0)
+		spin_lock(&control_lock);
+	else if (management_prologue(id, &cell))
+		return SBI_ERR_INVALID_PARAM;
+	if (flags & ~(uint64_t)BH_LATENCY_RESET || first > UINT32_MAX ||
+	    size < sizeof(struct bh_latency_header))
+		return management_epilogue(SBI_ERR_INVALID_PARAM);
+	buf = root_buffer(gpa, size, true);
+	if (!buf)
+		return management_epilogue(SBI_ERR_INVALID_ADDRESS);
+	spin_lock(&cell->lock);
+	irq_latency_report(cell->latency, hv.config->platform.timebase_frequency, (uint32_t)first,
+			   buf, size);
+	*num_lines = cell->latency->num_lines;
+	if (flags & BH_LATENCY_RESET)
+		irq_latency_reset(cell->latency);
+	spin_unlock(&cell->lock);
 	return management_epilogue(SBI_SUCCESS);
 }
 

@@ -93,6 +93,9 @@ void hypercall(struct hart *h)
 	case BH_HC_CELL_CONSOLE_WRITE:
 		err = cell_console_input(a[0], a[1], a[2], &value);
 		break;
+	case BH_HC_CELL_LATENCY:
+		err = cell_latency(a[0], a[1], a[2], a[3], a[4], &value);
+		break;
 	case BH_HC_SET_OPTION:
 		if (a[0] != BH_OPT_DECODE_BY_FETCH || a[1] > 1) {
 			err = SBI_ERR_INVALID_PARAM;

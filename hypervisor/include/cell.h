@@ -14,6 +14,7 @@
 #include "mmio_registry.h"
 #include "spinlock.h"
 
+struct irq_latency;
 struct vplic;
 
 #define HV_MAX_CELLS 16 /* the root is cell 0; VMID = id + 1 */
@@ -28,6 +29,8 @@ struct cell {
 	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
 	struct vplic *vplic;
 	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's) */
+	struct irq_latency *latency; /* under lock, as the vPLIC */
+	unsigned long latency_pages;
 	const struct bh_cell_desc *desc;
 	/* Non-root cells only. */
 	volatile uint32_t state;	/* enum bh_cell_state */

@@ -29,6 +29,8 @@ long cell_destroy_by_id(uint64_t id);
 long cell_status(uint64_t id, uint64_t gpa);
 long cell_console_read(uint64_t id, uint64_t gpa, uint64_t size, uint64_t pos);
 long cell_console_input(uint64_t id, uint64_t gpa, uint64_t len, uint64_t *taken);
+long cell_latency(uint64_t id, uint64_t gpa, uint64_t size, uint64_t first, uint64_t flags,
+		  uint64_t *num_lines);
 
 /* A cell's own doing, on one of its harts. */
 void cell_fail(struct hart *h, const char *fmt, ...)

@@ -11,7 +11,7 @@
 #include "layout.h"
 
 /* Bumped on any change of this file's structures or call numbers. */
-#define BH_ABI_VERSION 2
+#define BH_ABI_VERSION 3
 
 /*
  * Offsets in struct bh_enter_args used by assembly (the driver's trampoline,
@@ -65,6 +65,15 @@
  * input buffer took; the rest is for a later call.
  */
 #define BH_HC_CELL_CONSOLE_WRITE 11
+/*
+ * Interrupt latency of a cell's lines (the root is cell 0): a0 = cell id,
+ * a1 = guest-physical buffer, a2 = its size, a3 = index of the first line
+ * wanted, a4 = BH_LATENCY_* flags. Fills a struct bh_latency_header and as
+ * many struct bh_latency_line after it as fit; returns the number of lines
+ * the cell tracks in a1.
+ */
+#define BH_HC_CELL_LATENCY 12
+#define BH_LATENCY_RESET   1U /* clear every line's figures after the copy */
 
 #ifndef __ASSEMBLER__
 #ifdef __KERNEL__
@@ -168,6 +177,34 @@ struct bh_cpu_stats {
 	uint64_t exits_total;
 };
 
+/*
+ * Latency of one line, in ticks of the time CSR (BH_LATENCY_BUCKETS log2
+ * buckets: bucket 0 counts 0 ticks, bucket b >= 1 counts 2^(b-1) .. 2^b - 1,
+ * the last one everything above). "to_claim": from the interrupt's arrival at
+ * HS (or a doorbell's ring) to the guest's claim returning it; "to_complete":
+ * from that claim to the guest's complete of it.
+ */
+#define BH_LATENCY_BUCKETS 32
+
+struct bh_latency_line {
+	uint32_t line;
+	uint32_t reserved;
+	uint64_t claims;    /* samples of to_claim */
+	uint64_t completes; /* samples of to_complete */
+	uint64_t max_to_claim;
+	uint64_t max_to_complete;
+	uint32_t to_claim[BH_LATENCY_BUCKETS];
+	uint32_t to_complete[BH_LATENCY_BUCKETS];
+};
+
+struct bh_latency_header {
+	uint64_t timebase_frequency; /* Hz of the time CSR */
+	uint32_t num_lines;	     /* lines the cell tracks: those of its config */
+	uint32_t first;		     /* index of the first line copied */
+	uint32_t count;		     /* struct bh_latency_line copied after this header */
+	uint32_t reserved;
+};
+
 struct bh_console_chunk {
 	uint64_t start;	 /* position of the first byte copied (older bytes were overwritten) */
 	uint64_t length; /* bytes copied after this header */
@@ -193,6 +230,13 @@ BH_CHECK_OFFSET(struct bh_hv_info, console_head, 32);
 BH_CHECK_OFFSET(struct bh_hv_info, decode_by_fetch, 48);
 BH_CHECK_SIZE(struct bh_cpu_stats, 120); /* a new exit reason changes it: bump BH_ABI_VERSION */
 BH_CHECK_OFFSET(struct bh_cpu_stats, exits_total, 112);
+BH_CHECK_SIZE(struct bh_latency_line, 296);
+BH_CHECK_OFFSET(struct bh_latency_line, claims, 8);
+BH_CHECK_OFFSET(struct bh_latency_line, max_to_complete, 32);
+BH_CHECK_OFFSET(struct bh_latency_line, to_claim, 40);
+BH_CHECK_OFFSET(struct bh_latency_line, to_complete, 168);
+BH_CHECK_SIZE(struct bh_latency_header, 24);
+BH_CHECK_OFFSET(struct bh_latency_header, count, 16);
 BH_CHECK_SIZE(struct bh_console_chunk, 24);
 BH_CHECK_OFFSET(struct bh_console_chunk, head, 16);
 

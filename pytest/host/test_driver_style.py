@@ -35,7 +35,7 @@ CHECKPATCH = BUILD / "src" / "linux-source-6.1" / "scripts" / "checkpatch.pl"
 
 # The driver engineer's files; trampoline.S and trampoline.h are the lead's.
 DRIVER_FILES = ["Kbuild", "build.mk", "main.c", "enable.c", "sysfs.c", "console.c", "crc32.c",
-                "msg.c", "cell.c", "cell_check.c", "cell_run.c", "ram_check.c", "bulkhead.h",
+                "msg.c", "cell.c", "cell_check.c", "cell_run.c", "latency.c", "ram_check.c", "bulkhead.h",
                 "hypercall.h", "cell_check.h"]
 
 

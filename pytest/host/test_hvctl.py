@@ -178,12 +178,21 @@ CONSOLE_ARGS = ("hvctl: cell console: wrong number of arguments "
      "' is 40 characters long, at most 31 are allowed\n"),
     *[([*cmd], f"hvctl: {' '.join(cmd)}: wrong number of arguments "
        f"(usage: hvctl {' '.join(cmd)} NAME)\n")
-      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"],
-                  ["cell", "stats"])],
+      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"])],
     *[([*cmd, "a", "b"], f"hvctl: {' '.join(cmd)}: wrong number of arguments "
        f"(usage: hvctl {' '.join(cmd)} NAME)\n")
-      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"],
-                  ["cell", "stats"])],
+      for cmd in (["cell", "start"], ["cell", "shutdown"], ["cell", "destroy"])],
+    (["cell", "stats"], "hvctl: cell stats: wrong number of arguments "
+     "(usage: hvctl cell stats NAME [OPTIONS])\n"),
+    (["cell", "stats", "a", "--latency", "--json", "--reset"], "hvctl: cell stats: wrong "
+     "number of arguments (usage: hvctl cell stats NAME [OPTIONS])\n"),
+    *[(["cell", "stats", "a", *opts], f"hvctl: cell stats: {what} (usage: hvctl cell stats "
+       "NAME [--latency [--json] | --reset])\n")
+      for opts, what in ((["b"], "unknown option 'b'"), (["--latency", "-j"], "unknown option '-j'"),
+                         (["--latency", "--latency"], "repeated option '--latency'"))],
+    *[(["cell", "stats", "a", *opts], "hvctl: cell stats: --json goes with --latency, --reset "
+       "alone (usage: hvctl cell stats NAME [--latency [--json] | --reset])\n")
+      for opts in (["--json"], ["--reset", "--latency"], ["--json", "--reset"])],
     (["cell", "list", "all"],
      "hvctl: cell list: wrong number of arguments (usage: hvctl cell list)\n"),
     (["cell", "console"], CONSOLE_ARGS),

@@ -181,13 +181,48 @@ static int cell_exists(const char *name)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+#define STATS_USAGE "hvctl cell stats NAME [--latency [--json] | --reset]"
+
+/* What to show: 0 the exit counters, else a STATS_* view; -1 after a usage error. */
+#define STATS_LATENCY 1
+#define STATS_JSON    2
+#define STATS_RESET   4
+
+static int stats_view(int argc, char **argv)
+{
+	int view = 0;
+
+	for (int i = 1; i < argc; i++) {
+		int flag = !strcmp(argv[i], "--latency") ? STATS_LATENCY :
+			   !strcmp(argv[i], "--json")	 ? STATS_JSON :
+			   !strcmp(argv[i], "--reset")	 ? STATS_RESET :
+							   0;
+
+		if (!flag || (view & flag)) {
+			hvctl_error("cell stats: %s '%s' (usage: " STATS_USAGE ")",
+				    flag ? "repeated option" : "unknown option", argv[i]);
+			return -1;
+		}
+		view |= flag;
+	}
+	if ((view & STATS_JSON && !(view & STATS_LATENCY)) ||
+	    (view & STATS_RESET && view != STATS_RESET)) {
+		hvctl_error("cell stats: --json goes with --latency, --reset alone (usage: " STATS_USAGE
+			    ")");
+		return -1;
+	}
+	return view;
+}
+
 int hvctl_cmd_cell_stats(int argc, char **argv)
 {
 	struct hvctl_cell_stats *stats;
-	int exists, ret = HVCTL_FAIL;
+	int exists, view, ret = HVCTL_FAIL;
 
-	(void)argc;
 	if (hvctl_check_cell_name("cell stats", argv[0]))
+		return HVCTL_USAGE;
+	view = stats_view(argc, argv);
+	if (view < 0)
 		return HVCTL_USAGE;
 	if (hvctl_require_enabled("cell stats"))
 		return HVCTL_FAIL;
@@ -196,6 +231,12 @@ int hvctl_cmd_cell_stats(int argc, char **argv)
 		if (!exists)
 			hvctl_error("cell stats: no cell '%s'", argv[0]);
 		return HVCTL_FAIL;
+	}
+	if (view == STATS_RESET)
+		return hvctl_cell_latency_reset(argv[0]);
+	if (view & STATS_LATENCY) {
+		ret = hvctl_cell_latency(argv[0], view & STATS_JSON);
+		return ret == HVCTL_OK ? finish_output("cell stats") : ret;
 	}
 	stats = calloc(1, sizeof(*stats));
 	if (!stats) {

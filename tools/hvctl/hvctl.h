@@ -179,6 +179,12 @@ int hvctl_require_enabled(const char *command);
 int hvctl_list_cell_names(char ***names, size_t *count);
 void hvctl_free_names(char **names, size_t count);
 
+/* ---- latency.c: hvctl cell stats NAME --latency [--json] | --reset */
+
+/* Prints the cell's interrupt latency figures (JSON if json). HVCTL_OK or HVCTL_FAIL. */
+int hvctl_cell_latency(const char *name, int json);
+int hvctl_cell_latency_reset(const char *name);
+
 /* ---- stats.c: a cell's exit counters, as sysfs shows them */
 
 struct hvctl_hart_stats {

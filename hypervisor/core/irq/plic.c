@@ -12,6 +12,8 @@
 #include "plic.h"
 
 #include "cell.h"
+#include "hv_time.h"
+#include "irq_latency.h"
 #include "irq_lines.h"
 #include "mmio_io.h"
 #include "printk.h"
@@ -225,7 +227,7 @@ static void __attribute__((noinline)) mask_unowned(unsigned int ctx, uint32_t so
 static void plic_handle_irq(unsigned int hart)
 {
 	unsigned int ctx = hart < BH_MAX_HARTS ? plic.hart_context[hart] : BH_NO_CONTEXT;
-	uint64_t claim;
+	uint64_t claim, now = hv_time_now();
 	uint32_t source;
 
 	if (ctx == BH_NO_CONTEXT)
@@ -242,6 +244,8 @@ static void plic_handle_irq(unsigned int hart)
 		if (vplic_set_pending(owner->vplic, source) != VPLIC_OK)
 			/* Caught while changing owner: never leave it claimed. */
 			mmio_write32(claim, source);
+		else
+			irq_latency_raised(owner->latency, source, now);
 		spin_unlock(&owner->lock);
 	}
 }

@@ -5,6 +5,8 @@
  * and complete registers, the interrupt path's, go straight to the vPLIC.
  */
 #include "hv.h"
+#include "hv_time.h"
+#include "irq_latency.h"
 #include "mmio_registry.h"
 #include "vplic.h"
 
@@ -19,6 +21,7 @@ static int vplic_window_read(void *opaque, uint64_t offset, unsigned int width, 
 	spin_lock(&cell->lock);
 	if (claim >= 0) {
 		v = vplic_claim(cell->vplic, (unsigned int)claim);
+		irq_latency_claimed(cell->latency, v, hv_time_now());
 		ret = VPLIC_OK;
 	} else {
 		ret = vplic_mmio_read(cell->vplic, offset, width, &v);
@@ -39,7 +42,8 @@ static int vplic_window_write(void *opaque, uint64_t offset, unsigned int width,
 
 	spin_lock(&cell->lock);
 	if (complete >= 0) {
-		vplic_complete(cell->vplic, (unsigned int)complete, (uint32_t)value);
+		if (vplic_complete(cell->vplic, (unsigned int)complete, (uint32_t)value))
+			irq_latency_completed(cell->latency, (unsigned int)value, hv_time_now());
 		ret = VPLIC_OK;
 	} else {
 		ret = vplic_mmio_write(cell->vplic, offset, width, (uint32_t)value, &violation);

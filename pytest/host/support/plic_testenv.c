@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "cell.h"
+#include "irq_latency.h"
 #include "irq_lines.h"
 #include "plic.h"
 #include "vplic.h"
@@ -50,6 +51,7 @@ static void free_cells(void)
 {
 	for (unsigned int i = 0; i < num_cells; i++) {
 		free(cells[i]->vplic);
+		free(cells[i]->latency);
 		free((void *)cells[i]->desc);
 		free(cells[i]);
 	}
@@ -114,6 +116,10 @@ struct cell *plic_env_cell(unsigned int id, uint64_t cpu_set, uint64_t irqs)
 	}
 	if (vplic_init(cell->vplic, 64, contexts, mask, &env_hooks, cell))
 		abort();
+	cell->latency = calloc(1, irq_latency_size(desc));
+	if (!cell->latency)
+		abort();
+	irq_latency_init(cell->latency, desc);
 	cells[num_cells++] = cell;
 	return cell;
 }
@@ -122,6 +128,12 @@ struct vplic *plic_env_vplic(struct cell *cell);
 struct vplic *plic_env_vplic(struct cell *cell)
 {
 	return cell->vplic;
+}
+
+struct irq_latency *plic_env_latency(struct cell *cell);
+struct irq_latency *plic_env_latency(struct cell *cell)
+{
+	return cell->latency;
 }
 
 /* Whether the vPLIC last signalled the context as having a claimable interrupt. */
