@@ -112,14 +112,15 @@ static int cell_init_vplic(struct cell *cell)
 
 static int cell_init_latency(struct cell *cell)
 {
-	unsigned long pages = (irq_latency_size(cell->desc) + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE;
+	unsigned int sources = hv.config->platform.plic_num_sources;
+	unsigned long pages = (irq_latency_size(sources) + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE;
 	uint64_t page = pool_alloc(&hv.pool, pages, 1);
 
 	if (!page)
 		return -ENOMEM;
 	cell->latency = (struct irq_latency *)(uintptr_t)page;
 	cell->latency_pages = pages;
-	irq_latency_init(cell->latency, cell->desc);
+	irq_latency_init(cell->latency, sources);
 	return 0;
 }
 

@@ -711,9 +711,9 @@ long cell_latency(uint64_t id, uint64_t gpa, uint64_t size, uint64_t first, uint
 	if (!buf)
 		return management_epilogue(SBI_ERR_INVALID_ADDRESS);
 	spin_lock(&cell->lock);
-	irq_latency_report(cell->latency, hv.config->platform.timebase_frequency, (uint32_t)first,
-			   buf, size);
-	*num_lines = cell->latency->num_lines;
+	irq_latency_report(cell->latency, cell->desc, hv.config->platform.timebase_frequency,
+			   (uint32_t)first, buf, size);
+	*num_lines = ((struct bh_latency_header *)buf)->num_lines;
 	if (flags & BH_LATENCY_RESET)
 		irq_latency_reset(cell->latency);
 	spin_unlock(&cell->lock);

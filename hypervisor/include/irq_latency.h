@@ -4,12 +4,14 @@
  * cell, the time CSR when it reached the hypervisor (raised), when the
  * guest's claim returned it, and when the guest completed it; kept as log2
  * histograms and maxima of raised -> claim and claim -> complete
- * (struct bh_latency_line of include/bulkhead/hypercall.h).
+ * (struct bh_latency_line of include/bulkhead/hypercall.h is the report).
  *
- * Memory is bounded by the lines of the cell's config, fixed at build; the
- * three hot calls are a table look-up, a subtraction and a bucket: callers
- * hold the cell's lock (the vPLIC's), which also orders them per line.
- * A cell built without a table (NULL) records nothing.
+ * The table has an entry for every source of the cell's vPLIC, indexed by
+ * the line itself, so the three hot calls are an address computation, a
+ * subtraction, a table look-up for the bucket and two stores. The report
+ * lists the lines of the cell's config. Callers hold the cell's lock (the
+ * vPLIC's), which also orders the calls of one line; line is a source of the
+ * vPLIC (below num_sources), as the vPLIC's claim and complete vouch for.
  */
 #ifndef BULKHEAD_IRQ_LATENCY_H
 #define BULKHEAD_IRQ_LATENCY_H
@@ -21,113 +23,59 @@
 #include <bulkhead/hypercall.h>
 
 struct irq_latency_line {
-	uint64_t raised_at, claimed_at;
-	uint8_t raised, claimed; /* which of the two times is waiting for its end */
-	struct bh_latency_line stats;
+	uint64_t raised_at;  /* 0: not raised since its last claim */
+	uint64_t claimed_at; /* 0: not claimed since its last complete */
+	uint64_t max_to_claim, max_to_complete;
+	uint32_t to_claim[BH_LATENCY_BUCKETS];
+	uint32_t to_complete[BH_LATENCY_BUCKETS];
 };
 
 struct irq_latency {
-	uint32_t num_lines;
-	/* 1 + index in line[] of a tracked line; 0 for a line the cell's config lacks. */
-	uint16_t index[BH_MAX_IRQS];
-	struct irq_latency_line line[];
+	uint32_t num_sources;
+	uint32_t reserved;
+	struct irq_latency_line line[]; /* by line, 0 .. num_sources - 1 */
 };
 
-/* Bytes of the table for a cell's config (its lines). */
-size_t irq_latency_size(const struct bh_cell_desc *desc);
-void irq_latency_init(struct irq_latency *lat, const struct bh_cell_desc *desc);
+/* Bytes of the table of a vPLIC with num_sources sources. */
+size_t irq_latency_size(unsigned int num_sources);
+/* lat: zeroed memory of irq_latency_size(num_sources) bytes (pool pages are). */
+void irq_latency_init(struct irq_latency *lat, unsigned int num_sources);
 void irq_latency_reset(struct irq_latency *lat);
 
 /*
- * Copy the figures of lines first.. into buf (a struct bh_latency_header,
- * then as many lines as fit in size bytes). -1 if size cannot hold the header.
+ * Copy the figures of the config's lines, from its first-th line on, into
+ * buf: a struct bh_latency_header, then as many lines as fit in size bytes.
+ * -1 if size cannot hold the header.
  */
-int irq_latency_report(const struct irq_latency *lat, uint64_t timebase_frequency,
-		       uint32_t first, void *buf, uint64_t size);
+int irq_latency_report(const struct irq_latency *lat, const struct bh_cell_desc *desc,
+		       uint64_t timebase_frequency, uint32_t first, void *buf, uint64_t size);
 
-/* log2 bucket of a number of ticks (see BH_LATENCY_BUCKETS); no clz on rv64imac. */
-static inline unsigned int irq_latency_bucket(uint64_t ticks)
+/* Bucket 0 for 0 ticks, b for 2^(b-1) .. 2^b - 1 below 1024 (rv64imac has no clz). */
+#define IRQ_LATENCY_SMALL 1024
+extern const uint8_t irq_latency_small_bucket[IRQ_LATENCY_SMALL];
+
+/* log2 bucket of a number of ticks (see BH_LATENCY_BUCKETS). */
+unsigned int irq_latency_bucket(uint64_t ticks);
+
+/*
+ * The interrupt reached the hypervisor; a second raise before its claim keeps
+ * the first time. 0 means "none": the time CSR counts from power-on, and the
+ * firmware and Linux ran long before the hypervisor takes an interrupt.
+ */
+static inline void irq_latency_raised(struct irq_latency *lat, unsigned long line, uint64_t now)
 {
-	unsigned int b = 0;
+	struct irq_latency_line *l = &lat->line[line];
 
-	if (ticks >> (BH_LATENCY_BUCKETS - 2))
-		return BH_LATENCY_BUCKETS - 1;
-	if (ticks >> 16) {
-		b += 16;
-		ticks >>= 16;
-	}
-	if (ticks >> 8) {
-		b += 8;
-		ticks >>= 8;
-	}
-	if (ticks >> 4) {
-		b += 4;
-		ticks >>= 4;
-	}
-	if (ticks >> 2) {
-		b += 2;
-		ticks >>= 2;
-	}
-	if (ticks >> 1) {
-		b += 1;
-		ticks >>= 1;
-	}
-	return b + (unsigned int)ticks;
-}
-
-static inline struct irq_latency_line *irq_latency_line(struct irq_latency *lat, unsigned int line)
-{
-	unsigned int i;
-
-	if (!lat || line >= BH_MAX_IRQS)
-		return NULL;
-	i = lat->index[line];
-	return i ? &lat->line[i - 1] : NULL;
-}
-
-/* The interrupt reached the hypervisor; a second raise before its claim keeps the first time. */
-static inline void irq_latency_raised(struct irq_latency *lat, unsigned int line, uint64_t now)
-{
-	struct irq_latency_line *l = irq_latency_line(lat, line);
-
-	if (l && !l->raised) {
-		l->raised = 1;
+	if (!l->raised_at)
 		l->raised_at = now;
-	}
 }
 
-static inline void irq_latency_claimed(struct irq_latency *lat, unsigned int line, uint64_t now)
-{
-	struct irq_latency_line *l = irq_latency_line(lat, line);
-	uint64_t ticks;
-
-	if (!l)
-		return;
-	l->claimed = 1;
-	l->claimed_at = now;
-	if (!l->raised)
-		return;
-	l->raised = 0;
-	ticks = now - l->raised_at;
-	l->stats.claims++;
-	l->stats.to_claim[irq_latency_bucket(ticks)]++;
-	if (ticks > l->stats.max_to_claim)
-		l->stats.max_to_claim = ticks;
-}
-
-static inline void irq_latency_completed(struct irq_latency *lat, unsigned int line, uint64_t now)
-{
-	struct irq_latency_line *l = irq_latency_line(lat, line);
-	uint64_t ticks;
-
-	if (!l || !l->claimed)
-		return;
-	l->claimed = 0;
-	ticks = now - l->claimed_at;
-	l->stats.completes++;
-	l->stats.to_complete[irq_latency_bucket(ticks)]++;
-	if (ticks > l->stats.max_to_complete)
-		l->stats.max_to_complete = ticks;
-}
+/*
+ * The guest's claim returned line (0: nothing, whose entry absorbs the call
+ * and is never reported) / completed it. Out of line and leaf functions: the
+ * callers on the interrupt path then keep their registers.
+ */
+void irq_latency_claimed(struct irq_latency *lat, unsigned long line, uint64_t now);
+void irq_latency_completed(struct irq_latency *lat, unsigned long line, uint64_t now);
 
 #endif

@@ -116,10 +116,10 @@ struct cell *plic_env_cell(unsigned int id, uint64_t cpu_set, uint64_t irqs)
 	}
 	if (vplic_init(cell->vplic, 64, contexts, mask, &env_hooks, cell))
 		abort();
-	cell->latency = calloc(1, irq_latency_size(desc));
+	cell->latency = calloc(1, irq_latency_size(64));
 	if (!cell->latency)
 		abort();
-	irq_latency_init(cell->latency, desc);
+	irq_latency_init(cell->latency, 64);
 	cells[num_cells++] = cell;
 	return cell;
 }
@@ -128,6 +128,12 @@ struct vplic *plic_env_vplic(struct cell *cell);
 struct vplic *plic_env_vplic(struct cell *cell)
 {
 	return cell->vplic;
+}
+
+const struct bh_cell_desc *plic_env_desc(struct cell *cell);
+const struct bh_cell_desc *plic_env_desc(struct cell *cell)
+{
+	return cell->desc;
 }
 
 struct irq_latency *plic_env_latency(struct cell *cell);
