@@ -15,6 +15,10 @@
 
 #define BOARD_MAX_RANGES 128
 
+#define PAGE	     BH_CONFIG_PAGE_SIZE
+#define PAGE_UP(x)   (((x) + PAGE - 1) & ~(uint64_t)(PAGE - 1))
+#define PAGE_DOWN(x) ((x) & ~(uint64_t)(PAGE - 1))
+
 /* A physical range, [start, start + size). */
 struct board_range {
 	uint64_t start;
@@ -75,6 +79,9 @@ int board_interrupt_parent(const void *fdt, int node);
 
 /* Whether node is a PLIC (a compatible Bulkhead's PLIC driver knows). */
 int board_is_plic(const void *fdt, int node);
+
+/* Whether node's status is okay (or it has none). */
+int board_node_okay(const void *fdt, int node);
 
 /* The first PLIC node, or < 0. */
 int board_find_plic(const void *fdt);

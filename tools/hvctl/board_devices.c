@@ -16,10 +16,7 @@
 #include "board.h"
 #include "hvctl.h"
 
-#define PAGE	     BH_CONFIG_PAGE_SIZE
-#define PAGE_UP(x)   (((x) + PAGE - 1) & ~(uint64_t)(PAGE - 1))
-#define PAGE_DOWN(x) ((x) & ~(uint64_t)(PAGE - 1))
-#define MAX_DEPTH    32
+#define MAX_DEPTH 32
 
 /* M-mode's timer and software interrupts: OpenSBI's, never the root's. */
 static const char *const machine_only[] = {

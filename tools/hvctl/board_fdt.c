@@ -193,6 +193,13 @@ int board_is_plic(const void *fdt, int node)
 	return 0;
 }
 
+int board_node_okay(const void *fdt, int node)
+{
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+
+	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
+}
+
 int board_find_plic(const void *fdt)
 {
 	int node = -1, depth = 0;

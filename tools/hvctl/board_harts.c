@@ -77,13 +77,6 @@ static struct isa read_isa(const void *fdt, int cpu)
 	return isa;
 }
 
-static int okay(const void *fdt, int node)
-{
-	const char *status = fdt_getprop(fdt, node, "status", NULL);
-
-	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
-}
-
 static void node_path(const void *fdt, int node, char *path)
 {
 	if (fdt_get_path(fdt, node, path, PATH_LEN))
@@ -204,7 +197,8 @@ void board_read_harts(const void *fdt, struct board *b, struct board_report *rep
 	{
 		int64_t id;
 
-		if (!hvctl_fdt_prop_is(fdt, cpu, "device_type", "cpu") || !okay(fdt, cpu))
+		if (!hvctl_fdt_prop_is(fdt, cpu, "device_type", "cpu") ||
+		    !board_node_okay(fdt, cpu))
 			continue;
 		if (first < 0)
 			first = cpu;

@@ -15,17 +15,6 @@
 #include "board.h"
 #include "hvctl.h"
 
-#define PAGE	     BH_CONFIG_PAGE_SIZE
-#define PAGE_UP(x)   (((x) + PAGE - 1) & ~(uint64_t)(PAGE - 1))
-#define PAGE_DOWN(x) ((x) & ~(uint64_t)(PAGE - 1))
-
-static int okay(const void *fdt, int node)
-{
-	const char *status = fdt_getprop(fdt, node, "status", NULL);
-
-	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
-}
-
 static void add_regs(const void *fdt, int node, struct board_ranges *set, struct board_report *rep)
 {
 	struct board_range r;
@@ -46,7 +35,8 @@ static void read_ram(const void *fdt, struct board_ranges *ram, struct board_rep
 
 	fdt_for_each_subnode(node, fdt, 0)
 	{
-		if (hvctl_fdt_prop_is(fdt, node, "device_type", "memory") && okay(fdt, node))
+		if (hvctl_fdt_prop_is(fdt, node, "device_type", "memory") &&
+		    board_node_okay(fdt, node))
 			add_regs(fdt, node, ram, rep);
 	}
 	board_merge_ranges(ram);
@@ -120,9 +110,10 @@ void board_read_memory(const void *fdt, struct board *b, struct board_report *re
 	if (resv >= 0) {
 		fdt_for_each_subnode(node, fdt, resv)
 		{
-			if (is_bulkhead(fdt_get_name(fdt, node, NULL)) && okay(fdt, node))
+			if (is_bulkhead(fdt_get_name(fdt, node, NULL)) &&
+			    board_node_okay(fdt, node))
 				read_bulkhead(fdt, node, b, rep, &found);
-			else if (okay(fdt, node) && carved_out(fdt, node))
+			else if (board_node_okay(fdt, node) && carved_out(fdt, node))
 				add_regs(fdt, node, &holes, rep);
 		}
 	}

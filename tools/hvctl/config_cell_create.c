@@ -23,9 +23,6 @@
 #define CELL_BOOT_INFO (CELL_RAM_GPA - BH_CONFIG_PAGE_SIZE)
 #define CELL_RAM_FLAGS (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE | BH_MEM_LOADABLE)
 #define RW_IO	       (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_IO)
-#define PAGE	       BH_CONFIG_PAGE_SIZE
-#define PAGE_UP(x)     (((x) + PAGE - 1) & ~(uint64_t)(PAGE - 1))
-#define PAGE_DOWN(x)   ((x) & ~(uint64_t)(PAGE - 1))
 #define MAX_LINES      32
 
 /* The physical start of the cell's RAM: ADDR, or the first root pool it fits in. */
