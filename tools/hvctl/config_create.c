@@ -56,7 +56,6 @@ struct raw_args {
 
 static const char **option_slot(struct create_args *a, struct raw_args *raw, const char *opt)
 {
-	static const char *device;
 	const char *names[] = { "--dtb",  "-o",	      "--name",	 "--hv-addr", "--hv-size",
 				"--cell", "--system", "--harts", "--mem" };
 	const char **slots[] = { &a->dtb,  &a->output, &a->name,    &raw->hv_addr, &raw->hv_size,
@@ -66,10 +65,6 @@ static const char **option_slot(struct create_args *a, struct raw_args *raw, con
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!strcmp(opt, names[i]))
 			return slots[i];
-	}
-	if (!strcmp(opt, "--device")) {
-		device = NULL;
-		return &device;
 	}
 	return NULL;
 }
@@ -134,7 +129,9 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < argc; i++) {
-		const char **slot = option_slot(a, &raw, argv[i]);
+		const char *device = NULL;
+		const char **slot =
+			strcmp(argv[i], "--device") ? option_slot(a, &raw, argv[i]) : &device;
 
 		if (!slot) {
 			hvctl_error(COMMAND ": %s '%s'",
@@ -144,7 +141,7 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		}
 		if (value_of(argc, argv, &i, slot))
 			return -1;
-		if (!strcmp(argv[i - 1], "--device")) {
+		if (device) {
 			if (a->num_devices == BOARD_MAX_DEVICES) {
 				hvctl_error(COMMAND ": more than %d --device", BOARD_MAX_DEVICES);
 				return -1;

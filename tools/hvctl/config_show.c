@@ -30,7 +30,7 @@ static const char *console_type(uint32_t type, int c)
 	}
 }
 
-/* Flag names joined with sep ("R|W|X|IO" or the BH_MEM_ macros). */
+/* Flag names: "R|W|X|IO|LOADABLE", or with c the BH_MEM_ macros joined by " | ". */
 static void mem_flags(uint64_t flags, int c, char *buf, size_t size)
 {
 	static const char *const text[] = { "R", "W", "X", "IO", "LOADABLE" };
@@ -41,13 +41,11 @@ static void mem_flags(uint64_t flags, int c, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < 5; i++) {
 		if (flags & (1ULL << i))
-			pos += (size_t)snprintf(buf + pos, size - pos, "%s%s", pos ? " | " : "",
+			pos += (size_t)snprintf(buf + pos, size - pos, "%s%s",
+						!pos ? ""
+						: c  ? " | "
+						     : "|",
 						c ? macro[i] : text[i]);
-	}
-	if (!c) {
-		for (char *p = buf; *p; p++)
-			if (*p == ' ' || *p == '|')
-				memmove(p, p + 1, strlen(p));
 	}
 }
 
