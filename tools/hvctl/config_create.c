@@ -311,16 +311,6 @@ static int read_system(const struct create_args *a, struct hvctl_configs *cfg)
 	return hvctl_read_driver_system(COMMAND, cfg);
 }
 
-/* The file hvctl_read_root_fdt() read, for messages. */
-static const char *fdt_source(const char *dtb)
-{
-	const char *env = getenv("BH_FDT");
-
-	if (dtb)
-		return dtb;
-	return env && *env ? env : HVCTL_DEFAULT_FDT;
-}
-
 int hvctl_cmd_config_create(int argc, char **argv)
 {
 	struct create_args args;
@@ -341,7 +331,7 @@ int hvctl_cmd_config_create(int argc, char **argv)
 		return HVCTL_FAIL;
 	if (hvctl_read_root_fdt(COMMAND, args.dtb, &fdt, &fdt_len))
 		goto out;
-	rep.source = fdt_source(args.dtb);
+	rep.source = hvctl_root_fdt_path(args.dtb);
 	if (args.cell)
 		ret = board_make_cell(&args, cfg.sys_data, fdt, &rep, &config, &len);
 	else

@@ -91,7 +91,7 @@ int hvctl_fdt_prop_is(const void *fdt, int node, const char *name, const char *v
 	return prop && (size_t)len == strlen(value) + 1 && !memcmp(prop, value, (size_t)len);
 }
 
-static const char *root_fdt_path(const char *path)
+const char *hvctl_root_fdt_path(const char *path)
 {
 	const char *env = getenv("BH_FDT");
 
@@ -105,7 +105,7 @@ int hvctl_read_root_fdt(const char *command, const char *path, void **fdt, size_
 	char err[256];
 	int ret;
 
-	path = root_fdt_path(path);
+	path = hvctl_root_fdt_path(path);
 	ret = hvctl_read_file(path, HVCTL_MAX_FDT_SIZE, fdt, len);
 	if (ret) {
 		hvctl_error("%s: cannot read the root device tree %s: %s", command, path,

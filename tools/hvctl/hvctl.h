@@ -281,6 +281,9 @@ void hvctl_free_configs(struct hvctl_configs *cfg);
  */
 int hvctl_check_fdt(const void *data, size_t len, char *err, size_t err_len);
 
+/* The root's device tree file: path, else $BH_FDT, else /sys/firmware/fdt. */
+const char *hvctl_root_fdt_path(const char *path);
+
 /*
  * Reads and checks the root's device tree: path, else $BH_FDT, else
  * /sys/firmware/fdt. Prints "COMMAND: root device tree PATH: ..." and
