@@ -203,6 +203,14 @@ BROKEN = {
                                                "no-map"),
                                ["/reserved-memory/bulkhead@b7e00000: no no-map property (Linux "
                                 "would map the region and may use it)"]),
+    "second reserved region": (lambda t: t.add_reserved("bulkhead@bfe00000", 0xBFE00000, 0x1000),
+                               # libfdt adds the new node first: the board's is the second.
+                               ["/reserved-memory/bulkhead@b7e00000: a second bulkhead node"]),
+    "misaligned reserved region": (
+        lambda t: t.fdt.setprop(t.off("/reserved-memory/bulkhead@b7e00000"), "reg",
+                                t.reg_bytes("/reserved-memory", [(0xB7E00800, 0x8000000)])),
+        ["/reserved-memory/bulkhead@b7e00000: [0xb7e00800..0xbfe00800) is empty or not 4 KiB "
+         "aligned"]),
     "no PLIC": (lambda t: _drop(t, "/soc/plic@c000000"),
                 ["no PLIC (riscv,plic0 or sifive,plic-1.0.0): Bulkhead drives external "
                  "interrupts through a PLIC"]),

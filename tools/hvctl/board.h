@@ -74,7 +74,7 @@ void board_remove_range(struct board_ranges *set, uint64_t start, uint64_t size)
  */
 int board_reg(const void *fdt, int node, int i, struct board_range *out);
 
-/* The phandle of node's "interrupt-parent" chain, as Linux finds it: the parent node or < 0. */
+/* node's interrupt parent, found as Linux's of_irq_find_parent() does, or < 0. */
 int board_interrupt_parent(const void *fdt, int node);
 
 /* Whether node is a PLIC (a compatible Bulkhead's PLIC driver knows). */

@@ -64,17 +64,16 @@ static void read_bulkhead(const void *fdt, int node, struct board *b, struct boa
 			  int *found)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
-	struct board_range r;
+	struct board_range r, second;
 
 	if ((*found)++) {
 		board_problem(rep, "/reserved-memory/%s: a second bulkhead node", name);
 		return;
 	}
-	if (board_reg(fdt, node, 0, &r) || board_reg(fdt, node, 1, &r) == 0) {
+	if (board_reg(fdt, node, 0, &r) || !board_reg(fdt, node, 1, &second)) {
 		board_problem(rep, "/reserved-memory/%s: expected one reg range", name);
 		return;
 	}
-	board_reg(fdt, node, 0, &r);
 	if (!fdt_getprop(fdt, node, "no-map", NULL))
 		board_problem(rep,
 			      "/reserved-memory/%s: no no-map property (Linux would map the "
@@ -83,7 +82,7 @@ static void read_bulkhead(const void *fdt, int node, struct board *b, struct boa
 	if (r.start % PAGE || r.size % PAGE || !r.size)
 		board_problem(rep,
 			      "/reserved-memory/%s: [0x%" PRIx64 "..0x%" PRIx64
-			      ") is not 4 KiB aligned",
+			      ") is empty or not 4 KiB aligned",
 			      name, r.start, r.start + r.size);
 	b->reserved = r;
 }

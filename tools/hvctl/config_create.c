@@ -12,7 +12,6 @@
  * PLIC line the root's. A board that cannot run Bulkhead gets every reason,
  * one line each, and no config. What is written has passed the validator.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
