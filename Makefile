@@ -70,7 +70,7 @@ ALL_EXTRA      :=
 
 # Each part of the project that builds something keeps its rules in its own
 # fragment; they may add to ROOTFS_EXTRA and ALL_EXTRA.
-include $(wildcard configs/build.mk hypervisor/build.mk driver/build.mk tools/build.mk inmates/build.mk inmates/linux/build.mk pytest/fuzz/build.mk)
+include $(wildcard configs/build.mk hypervisor/build.mk driver/build.mk tools/build.mk inmates/build.mk inmates/linux/build.mk pytest/fuzz/build.mk packaging/build.mk)
 
 .PHONY: all deps check-deps kernel rootfs host run test test-host test-board soak bench fuzz clean distclean
 

@@ -42,3 +42,8 @@ $(BUILD)/tools/hvctl: $(HVCTL_DEPS)
 $(BUILD)/host/hvctl: $(HVCTL_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(HVCTL_CFLAGS) -o $@ $(HVCTL_SRCS) $(LIBFDT_SRCS)
+
+# The RISC-V boards' device trees of Linux 6.12, for hvctl config create's host tests.
+BOARD_DTBS := $(BUILD)/board-dtbs-6.12
+$(BOARD_DTBS)/failed.txt: scripts/make-board-dtbs.sh | check-deps
+	scripts/make-board-dtbs.sh /usr/src/linux-source-6.12.tar.xz $(BOARD_DTBS)

@@ -38,7 +38,8 @@ EXIT_REASONS = ["irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ip
                 "sbi_rfence", "sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",
                 "guest_fault", "virtual_insn", "other"]
 
-COMMANDS = ["enable", "disable", "info", "console", "config check", "cell create", "cell load",
+COMMANDS = ["enable", "disable", "info", "console", "config check", "config create",
+            "config show", "cell create", "cell load",
             "cell dtb", "cell start", "cell shutdown", "cell destroy", "cell list", "cell stats",
             "cell console", "cell send", "help"]
 

@@ -127,28 +127,29 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-static int write_output(const char *path, const void *dtb, size_t len)
+int hvctl_write_output(const char *command, const char *path, const void *data, size_t len)
 {
 	int fd = STDOUT_FILENO;
 
 	if (path) {
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0) {
-			hvctl_error("cell dtb: cannot create %s: %s", path, strerror(errno));
+			hvctl_error("%s: cannot create %s: %s", command, path, strerror(errno));
 			return -1;
 		}
 	}
-	if (write_all(fd, dtb, len)) {
+	if (write_all(fd, data, len)) {
 		int err = errno;
 
 		if (path)
 			close(fd);
-		hvctl_error("cell dtb: cannot write %s: %s", path ? path : "stdout", strerror(err));
+		hvctl_error("%s: cannot write %s: %s", command, path ? path : "stdout",
+			    strerror(err));
 		return -1;
 	}
 	/* close() is where a full disk may show. */
 	if (path && close(fd)) {
-		hvctl_error("cell dtb: cannot write %s: %s", path, strerror(errno));
+		hvctl_error("%s: cannot write %s: %s", command, path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -177,7 +178,7 @@ int hvctl_cmd_cell_dtb(int argc, char **argv)
 	hvctl_free_configs(&cfg);
 	if (ret)
 		return HVCTL_FAIL;
-	ret = write_output(args.output, dtb, len);
+	ret = hvctl_write_output("cell dtb", args.output, dtb, len);
 	free(dtb);
 	return ret ? HVCTL_FAIL : HVCTL_OK;
 }

@@ -102,7 +102,7 @@ fail:
 }
 
 /* The root cell's config, which is the system config: the one cell whose config is one. */
-static int read_driver_system(const char *command, struct hvctl_configs *cfg)
+int hvctl_read_driver_system(const char *command, struct hvctl_configs *cfg)
 {
 	char err[BH_CONFIG_ERR_LEN], **names;
 	size_t count, i;
@@ -146,7 +146,7 @@ int hvctl_read_system_config(const char *command, const char *path, struct hvctl
 	if (path) {
 		if (hvctl_read_config(path, bh_config_check_system, &cfg->sys_data, &cfg->sys_len))
 			return -1;
-	} else if (read_driver_system(command, cfg)) {
+	} else if (hvctl_read_driver_system(command, cfg)) {
 		return -1;
 	}
 	if (bh_config_check_cell_fits(cfg->sys_data, cfg->cell, err, sizeof(err))) {

@@ -21,6 +21,7 @@
 #include <bulkhead/config_check.h>
 #include <libfdt.h>
 
+#include "board.h"
 #include "hvctl.h"
 
 #define MAX_DEPTH 32 /* deeper nodes are not looked at */
@@ -97,72 +98,12 @@ static enum placement place(const struct bh_cell_desc *cell, const struct reg_en
 	return inside == n ? INSIDE : PARTLY;
 }
 
-static int is_plic(const void *fdt, int node)
-{
-	int len;
-	const fdt32_t *cells = fdt_getprop(fdt, node, "#interrupt-cells", &len);
-
-	return cells && len == 4 && fdt32_to_cpu(*cells) == 1 &&
-	       (!fdt_node_check_compatible(fdt, node, "riscv,plic0") ||
-		!fdt_node_check_compatible(fdt, node, "sifive,plic-1.0.0"));
-}
-
-/* The node's interrupt parent, found as Linux's of_irq_find_parent() does, or < 0. */
-static int interrupt_parent(const void *fdt, int node)
-{
-	int p = node, len;
-
-	do {
-		const fdt32_t *ph = fdt_getprop(fdt, p, "interrupt-parent", &len);
-
-		if (ph && len == 4)
-			p = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
-		else
-			p = fdt_parent_offset(fdt, p);
-	} while (p >= 0 && !fdt_getprop(fdt, p, "#interrupt-cells", NULL));
-	return p;
-}
-
-/*
- * The PLIC lines of a device: how many (0: it has no interrupts), or -1 if
- * they are not all lines of the root's PLIC (or too many to copy).
- */
-static int device_lines(const void *fdt, int node, uint32_t *lines)
-{
-	const fdt32_t *p;
-	int len, n, i;
-
-	p = fdt_getprop(fdt, node, "interrupts-extended", &len);
-	if (p) {
-		/* <phandle line> pairs: a PLIC has one interrupt cell. */
-		if (len <= 0 || len % 8 || len / 8 > MAX_LINES)
-			return -1;
-		for (i = 0; i < len / 8; i++) {
-			int parent = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[2 * i]));
-
-			if (parent < 0 || !is_plic(fdt, parent))
-				return -1;
-			lines[i] = fdt32_to_cpu(p[2 * i + 1]);
-		}
-		return len / 8;
-	}
-	p = fdt_getprop(fdt, node, "interrupts", &len);
-	if (!p)
-		return 0;
-	n = len / 4;
-	if (len <= 0 || len % 4 || n > MAX_LINES || !is_plic(fdt, interrupt_parent(fdt, node)))
-		return -1;
-	for (i = 0; i < n; i++)
-		lines[i] = fdt32_to_cpu(p[i]);
-	return n;
-}
-
 /* Whether the cell may have the device's interrupts; warns when it may not. */
 static int interrupts_allowed(const char *command, const void *fdt, int node,
 			      const struct bh_cell_desc *cell, const char *path)
 {
 	uint32_t lines[MAX_LINES];
-	int n = device_lines(fdt, node, lines), i;
+	int n = board_device_lines(fdt, node, lines, MAX_LINES), i;
 
 	if (n < 0) {
 		hvctl_error("%s: warning: device %s has interrupts that are not lines of the PLIC: "
@@ -322,7 +263,7 @@ static int write_interrupts(void *out, const void *fdt, const struct hvctl_dtb_d
 {
 	uint32_t lines[MAX_LINES];
 	fdt32_t cells[MAX_LINES];
-	int n = device_lines(fdt, dev->node, lines), i, ret;
+	int n = board_device_lines(fdt, dev->node, lines, MAX_LINES), i, ret;
 
 	for (i = 0; i < n; i++)
 		cells[i] = cpu_to_fdt32(lines[i]);

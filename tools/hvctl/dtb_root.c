@@ -91,7 +91,7 @@ int hvctl_fdt_prop_is(const void *fdt, int node, const char *name, const char *v
 	return prop && (size_t)len == strlen(value) + 1 && !memcmp(prop, value, (size_t)len);
 }
 
-static const char *root_fdt_path(const char *path)
+const char *hvctl_root_fdt_path(const char *path)
 {
 	const char *env = getenv("BH_FDT");
 
@@ -105,7 +105,7 @@ int hvctl_read_root_fdt(const char *command, const char *path, void **fdt, size_
 	char err[256];
 	int ret;
 
-	path = root_fdt_path(path);
+	path = hvctl_root_fdt_path(path);
 	ret = hvctl_read_file(path, HVCTL_MAX_FDT_SIZE, fdt, len);
 	if (ret) {
 		hvctl_error("%s: cannot read the root device tree %s: %s", command, path,
@@ -121,8 +121,7 @@ int hvctl_read_root_fdt(const char *command, const char *path, void **fdt, size_
 	return 0;
 }
 
-/* The hart id in a cpu node's reg (one or two cells, as /cpus says), or -1. */
-static int64_t cpu_hart_id(const void *fdt, int cpus, int node)
+int64_t hvctl_fdt_hart_id(const void *fdt, int cpus, int node)
 {
 	int cells = fdt_address_cells(fdt, cpus), len;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
@@ -148,7 +147,7 @@ int hvctl_fdt_cpu_node(const void *fdt, uint32_t hart)
 			continue;
 		if (first < 0)
 			first = node;
-		if (cpu_hart_id(fdt, cpus, node) == hart)
+		if (hvctl_fdt_hart_id(fdt, cpus, node) == hart)
 			return node;
 	}
 	return first;

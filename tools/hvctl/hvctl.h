@@ -48,6 +48,8 @@ int hvctl_cmd_disable(int argc, char **argv);
 int hvctl_cmd_info(int argc, char **argv);
 int hvctl_cmd_console(int argc, char **argv);
 int hvctl_cmd_config_check(int argc, char **argv);
+int hvctl_cmd_config_create(int argc, char **argv);
+int hvctl_cmd_config_show(int argc, char **argv);
 int hvctl_cmd_help(int argc, char **argv);
 int hvctl_cmd_cell_create(int argc, char **argv);
 int hvctl_cmd_cell_load(int argc, char **argv);
@@ -266,6 +268,9 @@ int hvctl_read_cell_config(const char *command, const char *name, const char *pa
  */
 int hvctl_read_system_config(const char *command, const char *path, struct hvctl_configs *cfg);
 
+/* The driver's system config into cfg->sys_data, validated (cfg->sys is left alone). */
+int hvctl_read_driver_system(const char *command, struct hvctl_configs *cfg);
+
 void hvctl_free_configs(struct hvctl_configs *cfg);
 
 /* ---- dtb_root.c: flattened device trees read from files */
@@ -282,12 +287,18 @@ void hvctl_free_configs(struct hvctl_configs *cfg);
  */
 int hvctl_check_fdt(const void *data, size_t len, char *err, size_t err_len);
 
+/* The root's device tree file: path, else $BH_FDT, else /sys/firmware/fdt. */
+const char *hvctl_root_fdt_path(const char *path);
+
 /*
  * Reads and checks the root's device tree: path, else $BH_FDT, else
  * /sys/firmware/fdt. Prints "COMMAND: root device tree PATH: ..." and
  * returns -1 on failure.
  */
 int hvctl_read_root_fdt(const char *command, const char *path, void **fdt, size_t *len);
+
+/* The hart id in a cpu node's reg (one or two cells, as /cpus says), or -1. */
+int64_t hvctl_fdt_hart_id(const void *fdt, int cpus, int node);
 
 /* The node of the cpu with that hart id under /cpus, else the first cpu node, else < 0. */
 int hvctl_fdt_cpu_node(const void *fdt, uint32_t hart);
@@ -361,6 +372,12 @@ int hvctl_build_cell_dtb(const struct hvctl_dtb_input *in, void **dtb, size_t *l
  */
 int hvctl_make_cell_dtb(const char *command, struct hvctl_configs *cfg, const char *system_path,
 			const char *root_dtb, const char *bootargs, void **dtb, size_t *len);
+
+/*
+ * Writes len bytes to path (created or truncated) or, when path is NULL, to
+ * stdout. Prints "COMMAND: cannot ..." and returns -1 on failure.
+ */
+int hvctl_write_output(const char *command, const char *path, const void *data, size_t len);
 
 /* ---- image.c: the RISC-V Linux Image header */
 

@@ -21,6 +21,12 @@ static const struct hvctl_command commands[] = {
 	  hvctl_cmd_console },
 	{ "config check", "FILE", "validate config FILE; on a board, also against Linux's RAM", 1,
 	  1, hvctl_cmd_config_check },
+	/* Options only: the commands' own parsers check them and print their usage. */
+	{ "config create", "[OPTIONS]",
+	  "write a system config from the device tree; --cell: a cell config", 0, 32,
+	  hvctl_cmd_config_create },
+	{ "config show", "FILE [--c]", "print a config; --c: as a C file like configs/*.c", 0, 2,
+	  hvctl_cmd_config_show },
 	{ "cell create", "FILE", "validate cell config FILE, then create the cell", 1, 1,
 	  hvctl_cmd_cell_create },
 	/* 0..16 operands: the command's own parser checks them and prints its full usage. */
