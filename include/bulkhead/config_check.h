@@ -39,6 +39,21 @@ int bh_config_check_system(const void *buf, size_t len, char *err, size_t err_le
 int bh_config_check_cell(const void *buf, size_t len, char *err, size_t err_len);
 
 /*
+ * The same checks, listing every problem instead of the first: report gets
+ * each message (as err would hold it). A problem in the layout (size,
+ * signature, revision, region count) ends the check, as nothing after it can
+ * be read; past it, each part is checked even when another failed, except
+ * what depends on a failed part (the regions' overlaps, the console and the
+ * entry need valid regions; the root cell against the platform needs valid
+ * fields). Returns the first problem's code, or 0.
+ */
+typedef void bh_config_report_fn(void *ctx, const char *message);
+int bh_config_list_system_problems(const void *buf, size_t len, bh_config_report_fn *report,
+				   void *ctx);
+int bh_config_list_cell_problems(const void *buf, size_t len, bh_config_report_fn *report,
+				 void *ctx);
+
+/*
  * Check that a cell (already accepted by bh_config_check_cell) can be created
  * under a system config (already accepted by bh_config_check_system): its
  * harts are root harts with a PLIC context, its PLIC lines are root lines that

@@ -344,13 +344,50 @@ static int run_check(check_fn fn, const uint8_t *data, size_t len, bool misalign
 	return ret;
 }
 
+/* What the list mode reported: how many problems, and the first one. */
+struct listed {
+	unsigned int n;
+	char first[BH_CONFIG_ERR_LEN];
+};
+
+static void note_problem(void *ctx, const char *message)
+{
+	struct listed *l = ctx;
+
+	FUZZ_CHECK(message[0], "empty problem listed");
+	if (!l->n++)
+		snprintf(l->first, sizeof(l->first), "%s", message);
+}
+
+/*
+ * Listing every problem agrees with stopping at the first: the same verdict,
+ * and the first problem listed is the one message of the stopping check.
+ */
+static void check_listing(int ret, const char *full, const struct listed *l, int listed_ret)
+{
+	FUZZ_CHECK(listed_ret == ret, "listing gives %d, the check %d", listed_ret, ret);
+	FUZZ_CHECK(!ret == !l->n, "verdict %d with %u problems listed", ret, l->n);
+	FUZZ_CHECK(!ret || !strcmp(l->first, full), "first listed \"%s\", the check says \"%s\"",
+		   l->first, full);
+}
+
 static int system_check(const void *buf, size_t len, char *err, size_t err_len)
 {
+	char full[BH_CONFIG_ERR_LEN];
+	struct listed l = { 0 };
+	int ret = bh_config_check_system(buf, len, full, sizeof(full));
+
+	check_listing(ret, full, &l, bh_config_list_system_problems(buf, len, note_problem, &l));
 	return bh_config_check_system(buf, len, err, err_len);
 }
 
 static int cell_check(const void *buf, size_t len, char *err, size_t err_len)
 {
+	char full[BH_CONFIG_ERR_LEN];
+	struct listed l = { 0 };
+	int ret = bh_config_check_cell(buf, len, full, sizeof(full));
+
+	check_listing(ret, full, &l, bh_config_list_cell_problems(buf, len, note_problem, &l));
 	return bh_config_check_cell(buf, len, err, err_len);
 }
 

@@ -490,7 +490,10 @@ def test_config_check_gives_the_validators_message(hvctl, tmp_path, kind, name, 
     (tmp_path / "c.cell").write_bytes(cfg.pack())
     p = run("config", "check", tmp_path / "c.cell")
     assert (p.returncode, p.stdout) == (1, "")
-    assert p.stderr == f"hvctl: {tmp_path / 'c.cell'}: {message}\n"
+    # The validator's first problem first; config check lists the others after it.
+    lines = p.stderr.splitlines()
+    assert lines[0] == f"hvctl: {tmp_path / 'c.cell'}: {message}"
+    assert all(ln.startswith(f"hvctl: {tmp_path / 'c.cell'}: ") for ln in lines)
 
 
 # ---------------------------------------------------------------- Linux 6.12's boards

@@ -306,11 +306,16 @@ static int check_machine(const char *file, const struct bh_system_config *sys, c
 	return 0;
 }
 
+/* One line per problem the validator lists: "hvctl: FILE: PROBLEM". */
+static void report_problem(void *file, const char *message)
+{
+	hvctl_error("%s: %s", (const char *)file, message);
+}
+
 int hvctl_cmd_config_check(int argc, char **argv)
 {
 	static const char cell_sig[BH_SYSTEM_SIGNATURE_LEN] = BH_CELL_SIGNATURE_INIT;
 	const char *file = argv[0], *iomem;
-	char err[BH_CONFIG_ERR_LEN];
 	void *data;
 	size_t len;
 	int ret, problems;
@@ -325,16 +330,13 @@ int hvctl_cmd_config_check(int argc, char **argv)
 	if (len >= sizeof(cell_sig) && !memcmp(data, cell_sig, sizeof(cell_sig))) {
 		const struct bh_cell_desc *cell = data;
 
-		ret = bh_config_check_cell(data, len, err, sizeof(err));
-		if (ret)
-			hvctl_error("%s: %s", file, err);
-		else
+		ret = bh_config_list_cell_problems(data, len, report_problem, (void *)file);
+		if (!ret)
 			printf("%s: valid cell config '%s'\n", file, cell->name);
 		free(data);
 		return ret ? HVCTL_FAIL : HVCTL_OK;
 	}
-	if (bh_config_check_system(data, len, err, sizeof(err))) {
-		hvctl_error("%s: %s", file, err);
+	if (bh_config_list_system_problems(data, len, report_problem, (void *)file)) {
 		free(data);
 		return HVCTL_FAIL;
 	}

@@ -182,63 +182,82 @@ static int check_entry(struct bh_check *c, const struct bh_cell_desc *cell)
 int bh_check_cell_body(struct bh_check *c, const struct bh_cell_desc *cell)
 {
 	const struct bh_mem_region *r = bh_config_cell_regions(cell);
+	bool regions_ok = true;
 	uint32_t i;
+
+	if (bh_check_stop(c, check_name(c, cell)) ||
+	    bh_check_stop(c, bh_check_flags(c, cell->flags, BH_CELL_FLAGS_VALID)) ||
+	    bh_check_stop(c, check_cell_reserved(c, cell)))
+		return c->first;
+	if (!cell->cpu_set &&
+	    bh_check_stop(c, bh_config_fail(c, BH_CONFIG_EINVAL, "CPU set is empty")))
+		return c->first;
+	if ((cell->irq_bitmap[0] & 1) &&
+	    bh_check_stop(c, bh_config_fail(c, BH_CONFIG_EINVAL,
+					    "PLIC line 0 does not exist and cannot be assigned")))
+		return c->first;
+	for (i = 0; i < cell->num_mem_regions; i++) {
+		int ret = check_region(c, &r[i], i);
+
+		regions_ok &= !ret;
+		if (bh_check_stop(c, ret))
+			return c->first;
+	}
+	/* Overlaps, the console and the entry are looked for in valid regions only. */
+	if (!regions_ok)
+		return c->first;
+	if (bh_check_stop(c, check_region_overlaps(c, cell)) ||
+	    bh_check_stop(c, check_cell_console(c, cell)))
+		return c->first;
+	bh_check_stop(c, check_entry(c, cell));
+	return c->first;
+}
+
+static int check_cell(struct bh_check *c, const void *buf, size_t len)
+{
+	const struct bh_cell_desc *cell = buf;
 	int ret;
 
-	ret = check_name(c, cell);
+	/* The layout: nothing after a problem here can be read. */
+	ret = bh_check_buffer(c, buf);
 	if (ret)
 		return ret;
-	ret = bh_check_flags(c, cell->flags, BH_CELL_FLAGS_VALID);
+	ret = bh_check_header_length(c, len, sizeof(*cell));
 	if (ret)
 		return ret;
-	ret = check_cell_reserved(c, cell);
+	ret = bh_check_signature(c, cell->signature, (const char[8])BH_CELL_SIGNATURE_INIT);
 	if (ret)
 		return ret;
-	if (!cell->cpu_set)
-		return bh_config_fail(c, BH_CONFIG_EINVAL, "CPU set is empty");
-	if (cell->irq_bitmap[0] & 1)
-		return bh_config_fail(c, BH_CONFIG_EINVAL,
-				      "PLIC line 0 does not exist and cannot be assigned");
-	for (i = 0; i < cell->num_mem_regions; i++) {
-		ret = check_region(c, &r[i], i);
-		if (ret)
-			return ret;
-	}
-	ret = check_region_overlaps(c, cell);
+	ret = bh_check_revision(c, cell->revision);
 	if (ret)
 		return ret;
-	ret = check_cell_console(c, cell);
+	ret = bh_check_region_count(c, cell->num_mem_regions);
 	if (ret)
 		return ret;
-	return check_entry(c, cell);
+	ret = bh_check_length(c, len, bh_config_cell_size(cell));
+	if (ret)
+		return ret;
+
+	c->what = "cell";
+	return bh_check_cell_body(c, cell);
 }
 
 int bh_config_check_cell(const void *buf, size_t len, char *err, size_t err_len)
 {
-	const struct bh_cell_desc *cell = buf;
 	struct bh_check c;
-	int ret;
 
 	bh_check_init(&c, err, err_len, "cell config");
-	ret = bh_check_buffer(&c, buf);
-	if (ret)
-		return ret;
-	ret = bh_check_header_length(&c, len, sizeof(*cell));
-	if (ret)
-		return ret;
-	ret = bh_check_signature(&c, cell->signature, (const char[8])BH_CELL_SIGNATURE_INIT);
-	if (ret)
-		return ret;
-	ret = bh_check_revision(&c, cell->revision);
-	if (ret)
-		return ret;
-	ret = bh_check_region_count(&c, cell->num_mem_regions);
-	if (ret)
-		return ret;
-	ret = bh_check_length(&c, len, bh_config_cell_size(cell));
-	if (ret)
-		return ret;
+	return check_cell(&c, buf, len);
+}
 
-	c.what = "cell";
-	return bh_check_cell_body(&c, cell);
+int bh_config_list_cell_problems(const void *buf, size_t len, bh_config_report_fn *report,
+				 void *ctx)
+{
+	char err[BH_CONFIG_ERR_LEN];
+	struct bh_check c;
+
+	bh_check_init(&c, err, sizeof(err), "cell config");
+	c.report = report;
+	c.report_ctx = ctx;
+	return check_cell(&c, buf, len);
 }

@@ -56,6 +56,9 @@ void bh_check_init(struct bh_check *c, char *err, size_t err_len, const char *wh
 	c->what = what;
 	c->name = NULL;
 	c->root = false;
+	c->report = NULL;
+	c->report_ctx = NULL;
+	c->first = 0;
 }
 
 int bh_config_fail(struct bh_check *c, int code, const char *fmt, ...)
@@ -74,6 +77,8 @@ int bh_config_fail(struct bh_check *c, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	format_v(c->err + n, c->err_len - n, fmt, ap);
 	va_end(ap);
+	if (c->report)
+		c->report(c->report_ctx, c->err);
 	return code;
 }
 

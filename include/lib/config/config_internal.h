@@ -25,9 +25,26 @@ struct bh_check {
 	const char *what; /* "system config", "cell config", "root cell", "cell"; NULL: no prefix */
 	const char *name; /* the cell's name once it is known to be valid */
 	bool root;	  /* checking the root cell of a system config */
+	/* Listing every problem: each message goes here, and the checks go on where they can. */
+	bh_config_report_fn *report;
+	void *report_ctx;
+	int first; /* the first problem's code, 0 while none */
 };
 
 void bh_check_init(struct bh_check *c, char *err, size_t err_len, const char *what);
+
+/*
+ * After a check that returned ret: whether to stop. Without a report hook the
+ * first problem ends the check (as every caller but hvctl config check
+ * wants); with one, the checks go on to the next independent part.
+ * c->first keeps the first problem's code either way.
+ */
+static inline bool bh_check_stop(struct bh_check *c, int ret)
+{
+	if (ret && !c->first)
+		c->first = ret;
+	return ret && !c->report;
+}
 
 /*
  * Writes "WHAT 'NAME': " (or "WHAT: " before the name is known, nothing without a WHAT) and the

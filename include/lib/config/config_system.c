@@ -102,80 +102,92 @@ static int check_debug_console(struct bh_check *c, const struct bh_system_config
 	return 0;
 }
 
-static int check_system_fields(struct bh_check *c, const struct bh_system_config *sys)
+/* Each part on its own: with a report hook, a problem in one does not hide the next. */
+static void check_system_fields(struct bh_check *c, const struct bh_system_config *sys)
 {
-	int ret;
-
-	ret = bh_check_flags(c, sys->flags, BH_SYS_FLAGS_VALID);
-	if (ret)
-		return ret;
-	ret = bh_check_reserved(c, &sys->reserved0, sizeof(sys->reserved0),
-				__builtin_offsetof(struct bh_system_config, reserved0));
-	if (ret)
-		return ret;
-	ret = bh_check_reserved(c, sys->reserved1, sizeof(sys->reserved1),
-				__builtin_offsetof(struct bh_system_config, reserved1));
-	if (ret)
-		return ret;
-	ret = bh_check_window(c, "hypervisor memory", sys->hypervisor_memory.phys_start,
-			      sys->hypervisor_memory.size);
-	if (ret)
-		return ret;
-	ret = check_platform(c, sys);
-	if (ret)
-		return ret;
-	return check_debug_console(c, sys);
+	if (bh_check_stop(c, bh_check_flags(c, sys->flags, BH_SYS_FLAGS_VALID)) ||
+	    bh_check_stop(c, bh_check_reserved(c, &sys->reserved0, sizeof(sys->reserved0),
+					       __builtin_offsetof(struct bh_system_config,
+								  reserved0))) ||
+	    bh_check_stop(c, bh_check_reserved(c, sys->reserved1, sizeof(sys->reserved1),
+					       __builtin_offsetof(struct bh_system_config,
+								  reserved1))) ||
+	    bh_check_stop(c, bh_check_window(c, "hypervisor memory",
+					     sys->hypervisor_memory.phys_start,
+					     sys->hypervisor_memory.size)) ||
+	    bh_check_stop(c, check_platform(c, sys)))
+		return;
+	bh_check_stop(c, check_debug_console(c, sys));
 }
 
-int bh_config_check_system(const void *buf, size_t len, char *err, size_t err_len)
+static int check_system(struct bh_check *c, const void *buf, size_t len)
 {
 	const struct bh_system_config *sys = buf;
 	const struct bh_cell_desc *root;
-	struct bh_check c;
 	int ret;
 
-	bh_check_init(&c, err, err_len, "system config");
-	ret = bh_check_buffer(&c, buf);
+	/* The layout: nothing after a problem here can be read. */
+	ret = bh_check_buffer(c, buf);
 	if (ret)
 		return ret;
-	ret = bh_check_header_length(&c, len, sizeof(*sys));
+	ret = bh_check_header_length(c, len, sizeof(*sys));
 	if (ret)
 		return ret;
-	ret = bh_check_signature(&c, sys->signature, (const char[8])BH_SYSTEM_SIGNATURE_INIT);
+	ret = bh_check_signature(c, sys->signature, (const char[8])BH_SYSTEM_SIGNATURE_INIT);
 	if (ret)
 		return ret;
-	ret = bh_check_revision(&c, sys->revision);
+	ret = bh_check_revision(c, sys->revision);
 	if (ret)
 		return ret;
 	if (sys->architecture != BH_ARCH_RISCV64)
-		return bh_config_fail(&c, BH_CONFIG_EFORMAT,
+		return bh_config_fail(c, BH_CONFIG_EFORMAT,
 				      "architecture %u not supported (expected %u = riscv64)",
 				      sys->architecture, BH_ARCH_RISCV64);
 
 	root = &sys->root_cell;
-	c.what = "system config: root cell";
-	ret = bh_check_signature(&c, root->signature, (const char[8])BH_CELL_SIGNATURE_INIT);
+	c->what = "system config: root cell";
+	ret = bh_check_signature(c, root->signature, (const char[8])BH_CELL_SIGNATURE_INIT);
 	if (ret)
 		return ret;
-	ret = bh_check_revision(&c, root->revision);
+	ret = bh_check_revision(c, root->revision);
 	if (ret)
 		return ret;
-	ret = bh_check_region_count(&c, root->num_mem_regions);
-	if (ret)
-		return ret;
-
-	c.what = "system config";
-	ret = bh_check_length(&c, len, bh_config_system_size(sys));
-	if (ret)
-		return ret;
-	ret = check_system_fields(&c, sys);
+	ret = bh_check_region_count(c, root->num_mem_regions);
 	if (ret)
 		return ret;
 
-	c.what = "root cell";
-	c.root = true;
-	ret = bh_check_cell_body(&c, root);
+	c->what = "system config";
+	ret = bh_check_length(c, len, bh_config_system_size(sys));
 	if (ret)
 		return ret;
-	return bh_check_cell_vs_system(&c, root, sys);
+	check_system_fields(c, sys);
+	if (c->first && !c->report)
+		return c->first;
+
+	c->what = "root cell";
+	c->root = true;
+	if (bh_check_cell_body(c, root))
+		return c->first;
+	/* Only fields and a root cell that are valid on their own can be compared. */
+	return bh_check_cell_vs_system(c, root, sys);
+}
+
+int bh_config_check_system(const void *buf, size_t len, char *err, size_t err_len)
+{
+	struct bh_check c;
+
+	bh_check_init(&c, err, err_len, "system config");
+	return check_system(&c, buf, len);
+}
+
+int bh_config_list_system_problems(const void *buf, size_t len, bh_config_report_fn *report,
+				   void *ctx)
+{
+	char err[BH_CONFIG_ERR_LEN];
+	struct bh_check c;
+
+	bh_check_init(&c, err, sizeof(err), "system config");
+	c.report = report;
+	c.report_ctx = ctx;
+	return check_system(&c, buf, len);
 }
