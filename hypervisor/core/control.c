@@ -507,6 +507,7 @@ static long create_locked(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	hv.num_cells++;
 	spin_unlock(&hv.lock);
 	move_lines(cell, &hv.root, cell);
+	doorbells_attach(cell);
 	hv_printk("bulkhead: cell '%s' created: id %u, harts 0x%lx\n", cell->name, id,
 		  (unsigned long)cell->cpu_set);
 	*id_out = id;
@@ -635,6 +636,7 @@ long cell_shutdown(uint64_t id)
 	for (unsigned int line = 1; line < hv.config->platform.plic_num_sources; line++)
 		if (irq_line_owner(line) == cell)
 			irq_line_drop_state(line);
+	doorbells_reset(cell);
 	/* A failed cell too: once shut down it may be loaded and started again. */
 	set_state(cell, BH_CELL_SHUT_DOWN);
 	cell->reason[0] = '\0';
@@ -652,6 +654,8 @@ long cell_destroy_by_id(uint64_t id)
 		return ret;
 	if (stop_harts(cell))
 		return management_epilogue(SBI_ERR_FAILED);
+	/* Peers see it absent from here on: a ring to it is refused, never delivered. */
+	doorbells_detach(cell);
 	move_lines(cell, cell, &hv.root);
 	/* The loadable regions went back already if the cell was not running. */
 	give_to_root(cell, cell->loadable_in_root ? BH_MEM_LOADABLE : 0, 0);

@@ -10,6 +10,7 @@
 
 #include "console_input.h"
 #include "console_ring.h"
+#include "doorbell.h"
 #include "gstage.h"
 #include "mmio_registry.h"
 #include "spinlock.h"
@@ -27,7 +28,9 @@ struct cell {
 	struct gstage_table gstage;
 	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
 	struct vplic *vplic;
-	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's) */
+	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's, the doorbells) */
+	unsigned int num_doorbells;
+	struct doorbell doorbells[BH_MAX_LINK_ENDS]; /* one per link end of its config */
 	const struct bh_cell_desc *desc;
 	/* Non-root cells only. */
 	volatile uint32_t state;	/* enum bh_cell_state */

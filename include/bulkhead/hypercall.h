@@ -11,7 +11,7 @@
 #include "layout.h"
 
 /* Bumped on any change of this file's structures or call numbers. */
-#define BH_ABI_VERSION 2
+#define BH_ABI_VERSION 3
 
 /*
  * Offsets in struct bh_enter_args used by assembly (the driver's trampoline,
@@ -153,6 +153,7 @@ enum bh_exit_reason {
 	BH_EXIT_GUEST_FAULT,	/* access outside the cell's memory: fault injected */
 	BH_EXIT_VIRTUAL_INSN,
 	BH_EXIT_OTHER,
+	BH_EXIT_DOORBELL,	/* access to a link end's doorbell page (docs/shared-memory.md) */
 	BH_EXIT_NUM
 };
 
@@ -160,7 +161,7 @@ enum bh_exit_reason {
 	{                                                                                          \
 		"irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ipi", "sbi_rfence", \
 			"sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",                \
-			"guest_fault", "virtual_insn", "other"                                     \
+			"guest_fault", "virtual_insn", "other", "doorbell"                         \
 	}
 
 struct bh_cpu_stats {
@@ -191,8 +192,8 @@ BH_CHECK_SIZE(struct bh_hv_info, 64);
 BH_CHECK_OFFSET(struct bh_hv_info, harts, 8);
 BH_CHECK_OFFSET(struct bh_hv_info, console_head, 32);
 BH_CHECK_OFFSET(struct bh_hv_info, decode_by_fetch, 48);
-BH_CHECK_SIZE(struct bh_cpu_stats, 120); /* a new exit reason changes it: bump BH_ABI_VERSION */
-BH_CHECK_OFFSET(struct bh_cpu_stats, exits_total, 112);
+BH_CHECK_SIZE(struct bh_cpu_stats, 128); /* a new exit reason changes it: bump BH_ABI_VERSION */
+BH_CHECK_OFFSET(struct bh_cpu_stats, exits_total, 120);
 BH_CHECK_SIZE(struct bh_console_chunk, 24);
 BH_CHECK_OFFSET(struct bh_console_chunk, head, 16);
 
