@@ -373,6 +373,11 @@ static void fill_boot_info(struct cell *cell)
 		info->mem_regions[i] = r[i];
 		info->mem_regions[i].phys_start = r[i].virt_start;
 	}
+	info->num_link_ends = cell->desc->num_link_ends;
+	for (uint32_t i = 0; i < cell->desc->num_link_ends; i++) {
+		info->link_ends[i] = bh_config_cell_links(cell->desc)[i];
+		info->link_ends[i].shmem_phys = info->link_ends[i].shmem_virt;
+	}
 }
 
 static void free_cell_memory(struct cell *cell)

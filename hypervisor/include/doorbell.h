@@ -17,19 +17,20 @@
 #include <stdint.h>
 
 #include <bulkhead/config.h>
+#include <bulkhead/doorbell.h>
 
 #include "mmio_registry.h"
 
 struct cell;
 
-/* Registers of the doorbell page, 32-bit, offsets from its base. */
-#define DOORBELL_ID	 0x00 /* R: this end's id */
-#define DOORBELL_LINK	 0x04 /* R: the link's id */
-#define DOORBELL_PEERS	 0x08 /* R: bit e: end e is a configured peer and present now */
-#define DOORBELL_RING	 0x0c /* W: ring end <value>; reads 0 */
-#define DOORBELL_PENDING 0x10 /* R: bit e: end e rang since its bit was acked; W: 1 acks */
-#define DOORBELL_REFUSED 0x14 /* R: rings refused so far (not a peer, or absent) */
-#define DOORBELL_SIZE	 0x1000
+/* Registers of the doorbell page: include/bulkhead/doorbell.h. */
+#define DOORBELL_ID	 BH_DOORBELL_ID
+#define DOORBELL_LINK	 BH_DOORBELL_LINK
+#define DOORBELL_PEERS	 BH_DOORBELL_PEERS
+#define DOORBELL_RING	 BH_DOORBELL_RING
+#define DOORBELL_PENDING BH_DOORBELL_PENDING
+#define DOORBELL_REFUSED BH_DOORBELL_REFUSED
+#define DOORBELL_SIZE	 BH_DOORBELL_SIZE
 
 struct doorbell {
 	struct cell *cell;

@@ -3,9 +3,9 @@ validator's rules for shared memory and doorbells, each refused with its
 message, and the board's links accepted."""
 import pytest
 
-from test_config import (ECONFLICT, EINVAL, ESIZE, RW, check_against, check_cell,  # noqa: F401
-                         check_fits, check_system, cf, placed_cell, other_cell, v, sysconf,
-                         system_bytes)
+from test_config import (ECONFLICT, EINVAL, ESIZE, RW, _cells, board_dtb,  # noqa: F401
+                         check_against, check_cell, check_fits, check_system, cf, placed_cell,
+                         other_cell, v, sysconf, system_bytes)
 
 SHMEM = 0xbfd80000  # in the board's links area, not used by its own links
 LINE = 96  # the first virtual line of the board
@@ -193,3 +193,20 @@ def test_ends_of_a_link_beside_each_other(v, sysconf):
         ECONFLICT, "cell 'demo': link end 0: end 1 of link 9 belongs to cell 'other'")
     cell.links = [end(link=9, end_id=0, peers=2, phys=SHMEM)]
     assert check_against(v, cell, [other], sysconf.root) == (0, "")
+
+
+def test_board_dtb_carries_the_root_links(sysconf, board_dtb):
+    """The root's PLIC driver handles the virtual lines; one UIO node per root link end."""
+    fdt = board_dtb
+    plic = fdt.path_offset("/soc/plic@c000000")
+    assert _cells(fdt.getprop(plic, "riscv,ndev")) == [
+        sysconf.plic_num_sources - 1 + sysconf.virtual_irqs]
+    for e in sysconf.root.links:
+        node = fdt.path_offset(f"/soc/bulkhead-link{e.link_id}@{e.shmem_phys:x}")
+        assert fdt.getprop(node, "compatible").as_str() == "bulkhead,link-end"
+        hi_lo = _cells(fdt.getprop(node, "reg"))
+        regs = [(hi_lo[i] << 32 | hi_lo[i + 1], hi_lo[i + 2] << 32 | hi_lo[i + 3])
+                for i in range(0, len(hi_lo), 4)]
+        assert regs == [(e.shmem_phys, e.shmem_size), (e.doorbell, 0x1000)]
+        assert _cells(fdt.getprop(node, "interrupts")) == [e.irq_line]
+        assert _cells(fdt.getprop(node, "interrupt-parent")) == [fdt.get_phandle(plic)]
