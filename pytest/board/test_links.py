@@ -141,9 +141,9 @@ def test_bad_link_configs_are_refused(board, cells):
     cell.links[0].end_id, cell.links[0].peers = 0, 2  # the root's end of link 1
     refused_create(board, cells, cell, "link end 0: end 0 of link 1 belongs to cell 'root'")
     cell = demo_cell("ivshmem-demo")
-    cell.links[0].shmem_size = 0x20000  # link 1 is 64 KiB in the root's config
+    cell.links[0].shmem_phys = 0xbfd10000  # not where the root has link 1
     refused_create(board, cells, cell, "link end 0: link 1's shared memory is "
-                   "[0xbfd00000..0xbfd10000) in cell 'root', not [0xbfd00000..0xbfd20000)")
+                   "[0xbfd00000..0xbfd10000) in cell 'root', not [0xbfd10000..0xbfd20000)")
     assert cells.names() == ["root"]
 
 

@@ -25,7 +25,7 @@
 #include <bulkhead/doorbell.h>
 #include <bulkhead/link_ping.h>
 
-#define STATS_DIR "/sys/devices/bulkhead/cells/root/statistics"
+#define ROOT_DIR "/sys/devices/bulkhead/cells/root"
 /* How long a reply may take before the peer is asked whether it is still there. */
 #define REPLY_POLL_MS 1000
 /* A peer that is there but silent this many times in a row ends the run. */
@@ -46,26 +46,45 @@ static int read_text(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* The sum of the root harts' doorbell exit counters, or -1. */
+static long long hart_doorbell_exits(unsigned long hart)
+{
+	char path[128], text[32];
+
+	snprintf(path, sizeof(path), ROOT_DIR "/statistics/cpu%lu/doorbell", hart);
+	if (read_text(path, text, sizeof(text)))
+		return -1;
+	return strtoll(text, NULL, 10);
+}
+
+/*
+ * The sum of the doorbell exit counters of the harts the root has now (its
+ * `cpus` list, e.g. "0-2"; the counters of a hart a cell took are the cell's),
+ * or -1.
+ */
 static long long doorbell_exits(void)
 {
-	DIR *d = opendir(STATS_DIR);
-	struct dirent *e;
+	char list[256], *p = list;
 	long long sum = 0;
 
-	if (!d)
+	if (read_text(ROOT_DIR "/cpus", list, sizeof(list)))
 		return -1;
-	while ((e = readdir(d))) {
-		char path[512], text[32];
+	while (*p) {
+		unsigned long first = strtoul(p, &p, 10), last = first;
 
-		if (strncmp(e->d_name, "cpu", 3))
-			continue;
-		snprintf(path, sizeof(path), STATS_DIR "/%s/doorbell", e->d_name);
-		if (read_text(path, text, sizeof(text)))
-			continue;
-		sum += strtoll(text, NULL, 10);
+		if (*p == '-')
+			last = strtoul(p + 1, &p, 10);
+		for (unsigned long h = first; h <= last; h++) {
+			long long n = hart_doorbell_exits(h);
+
+			if (n < 0)
+				return -1;
+			sum += n;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
 	}
-	closedir(d);
 	return sum;
 }
 
