@@ -27,21 +27,30 @@ static struct inmate_link *link_of_line(uint32_t line)
 	return NULL;
 }
 
-static void answer(struct inmate_link *l)
+/* The reply to req: its payload reversed; whether req's checksum was right. */
+static bool reply(volatile struct bh_ping_msg *rep, const volatile struct bh_ping_msg *req,
+		  uint32_t from)
 {
-	volatile struct bh_ping_msg *req = (volatile void *)((uintptr_t)l->shmem + BH_PING_REQUEST);
-	volatile struct bh_ping_msg *rep = (volatile void *)((uintptr_t)l->shmem + BH_PING_REPLY);
-	uint32_t len = req->len < BH_PING_MAX_PAYLOAD ? req->len : BH_PING_MAX_PAYLOAD;
-	bool ok = req->len == len && bh_ping_sum(req->payload, len) == req->sum;
+	uint32_t asked = req->len, sum = req->sum;
+	uint32_t len = asked < BH_PING_MAX_PAYLOAD ? asked : BH_PING_MAX_PAYLOAD;
+	bool ok = asked == len && bh_ping_sum(req->payload, len) == sum;
 
 	for (uint32_t i = 0; i < len; i++)
 		rep->payload[i] = req->payload[len - 1 - i];
 	rep->len = len;
 	rep->sum = bh_ping_sum(rep->payload, len);
 	rep->status = ok ? 0 : 1;
-	rep->from = l->cfg->end_id;
+	rep->from = from;
 	rep->seq = req->seq;
-	bad_requests += !ok;
+	return ok;
+}
+
+static void answer(struct inmate_link *l)
+{
+	volatile struct bh_ping_msg *req = (volatile void *)((uintptr_t)l->shmem + BH_PING_REQUEST);
+	volatile struct bh_ping_msg *rep = (volatile void *)((uintptr_t)l->shmem + BH_PING_REPLY);
+
+	bad_requests += !reply(rep, req, l->cfg->end_id);
 	answered++;
 	link_ring(l, req->from);
 }
