@@ -2,7 +2,7 @@
 /*
  * bh-ping [-n N] LINK: N round trips from the root to the peer of its end of
  * link LINK (docs/shared-memory.md), through the stock uio_pdrv_genirq driver:
- * /dev/uioX whose name is "bulkhead-link<LINK>", map 0 the shared memory, map 1
+ * /dev/uioX named after the DT node bulkhead-link<LINK>, map 0 the shared memory, map 1
  * the doorbell page, read() returning once the peer rang. Each round trip
  * writes a request with a sequence number and a checksummed payload, rings
  * the peer and checks the reply. Prints the round trips done, the errors,
@@ -88,7 +88,11 @@ static long long doorbell_exits(void)
 	return sum;
 }
 
-/* The uio device of link `link`: its number, or -1. */
+/*
+ * The uio device of link `link`: its number, or -1. uio_pdrv_genirq names it
+ * after its DT node: "bulkhead-link1" (Linux 6.1) or "bulkhead-link1@bfd00000"
+ * (6.12, with the unit address).
+ */
 static int find_uio(unsigned long link)
 {
 	char want[64], path[300], name[64];
@@ -103,7 +107,8 @@ static int find_uio(unsigned long link)
 		if (strncmp(e->d_name, "uio", 3))
 			continue;
 		snprintf(path, sizeof(path), "/sys/class/uio/%s/name", e->d_name);
-		if (!read_text(path, name, sizeof(name)) && !strcmp(name, want))
+		if (!read_text(path, name, sizeof(name)) && !strncmp(name, want, strlen(want)) &&
+		    (name[strlen(want)] == '\0' || name[strlen(want)] == '@'))
 			found = atoi(e->d_name + 3);
 	}
 	closedir(d);
