@@ -29,8 +29,6 @@ struct cell {
 	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
 	struct vplic *vplic;
 	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's, the doorbells) */
-	unsigned int num_doorbells;
-	struct doorbell doorbells[BH_MAX_LINK_ENDS]; /* one per link end of its config */
 	const struct bh_cell_desc *desc;
 	/* Non-root cells only. */
 	volatile uint32_t state;	/* enum bh_cell_state */
@@ -43,6 +41,9 @@ struct cell {
 	struct console_ring *console;
 	bool console_line_start;
 	struct console_input input; /* under lock */
+	/* Last: 4.5 KiB that the interrupt path never reads, after the fields it does. */
+	unsigned int num_doorbells;
+	struct doorbell doorbells[BH_MAX_LINK_ENDS]; /* one per link end of its config */
 };
 
 #endif
