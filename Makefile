@@ -63,8 +63,12 @@ HOST_CORE_HDR  := $(wildcard include/bulkhead/*.h hypervisor/include/*.h hypervi
 ROOTFS_FILES   := $(wildcard configs/rootfs/*)
 
 # Project files installed into the root file system, as /path=build-file.
+# The stock UIO modules the root's link ends use (docs/shared-memory.md).
+UIO_MODULES    := $(KOUT)/drivers/uio/uio.ko $(KOUT)/drivers/uio/uio_pdrv_genirq.ko
 ROOTFS_EXTRA   := /lib/modules/bulkhead/modtest.ko=$(MODTEST) \
-                  /lib/modules/bulkhead/hvcall.ko=$(HVCALL)
+                  /lib/modules/bulkhead/hvcall.ko=$(HVCALL) \
+                  /lib/modules/uio/uio.ko=$(KOUT)/drivers/uio/uio.ko \
+                  /lib/modules/uio/uio_pdrv_genirq.ko=$(KOUT)/drivers/uio/uio_pdrv_genirq.ko
 # Further outputs of `make` (all), added by the per-directory fragments.
 ALL_EXTRA      :=
 
@@ -104,6 +108,9 @@ $(KOUT)/.config: $(KFRAGMENTS) $(KSRC)/Makefile
 $(KIMAGE): $(KOUT)/.config
 	$(KMAKE) -j$(JOBS) Image modules
 	@touch $@
+
+$(UIO_MODULES): $(KIMAGE)
+	@test -f $@
 
 # ---------------------------------------------------------------- root file system
 rootfs: $(INITRAMFS)

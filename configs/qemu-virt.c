@@ -7,7 +7,9 @@
  *   0x80080000..0xb7e00000  Linux RAM (root); the kernel image is at 0x80200000
  *   0xb7e00000..0xbbe00000  root-owned pool for the Linux cell (64 MiB, configs/linux-cell.c)
  *   0xbbe00000..0xbce00000  hypervisor image and heap
- *   0xbce00000..0xbfe00000  root-owned pool, not Linux RAM, that the demo cells are carved from
+ *   0xbce00000..0xbfd00000  root-owned pool, not Linux RAM, that the demo cells are carved from
+ *   0xbfd00000..0xbfe00000  nobody's: the links' shared memory (board-links.h) and the
+ *                           root's doorbell pages (emulated, never RAM)
  *   0xbfe00000..0xc0000000  Linux RAM holding QEMU's device tree
  *
  * 0xb7e00000..0xbfe00000 is the board's no-map reserved-memory node, so Linux
@@ -24,6 +26,8 @@
  */
 #include <bulkhead/config.h>
 
+#include "board-links.h"
+
 #define RW    (BH_MEM_READ | BH_MEM_WRITE)
 #define RWX   (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_EXECUTE)
 #define RW_IO (BH_MEM_READ | BH_MEM_WRITE | BH_MEM_IO)
@@ -36,10 +40,11 @@
 
 #define UART0_BASE   0x10000000ULL
 #define ROOT_REGIONS 8
+#define ROOT_LINKS   1
 
 /* clang-format cannot lay out nested designated initialisers. */
 /* clang-format off */
-const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
+const BH_SYSTEM_CONFIG_LINKS_TYPE(ROOT_REGIONS, ROOT_LINKS) bh_config_file BH_CONFIG_SECTION = {
 	.sys = {
 		.signature = BH_SYSTEM_SIGNATURE_INIT,
 		.revision = BH_CONFIG_REVISION,
@@ -64,6 +69,8 @@ const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
 			 * claims riscv,ndev = 96, one more than the model has.
 			 */
 			.plic_num_sources = 96,
+			/* Doorbell lines 96..111 (board-links.h); the board DT says ndev 111. */
+			.virtual_irqs = BOARD_VIRTUAL_IRQS,
 			.timebase_frequency = 10000000,
 			/*
 			 * interrupts-extended of the PLIC lists, per hart,
@@ -81,6 +88,7 @@ const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
 			.name = "root",
 			.cpu_set = 0xf, /* harts 0..3 */
 			.num_mem_regions = ROOT_REGIONS,
+			.num_link_ends = ROOT_LINKS,
 			.console = {
 				.type = BH_CONSOLE_NS16550,
 				.address = UART0_BASE,
@@ -100,15 +108,21 @@ const BH_SYSTEM_CONFIG_TYPE(ROOT_REGIONS) bh_config_file BH_CONFIG_SECTION = {
 		ROOT_REGION(UART0_BASE, 0x1000, RW_IO),		/* UART0, ns16550a */
 		ROOT_REGION(0x10001000, 0x8000, RW_IO),		/* virtio-mmio 0..7 */
 		ROOT_REGION(0x80080000, 0x37d80000, RWX),	/* Linux RAM */
-		ROOT_REGION(0xbce00000, 0x03000000, RWX | BH_MEM_LOADABLE), /* cell pool */
+		ROOT_REGION(0xbce00000, 0x02f00000, RWX | BH_MEM_LOADABLE), /* cell pool */
 		/* Linux RAM too: the device tree sits in it, the rest is free pages. */
 		ROOT_REGION(0xbfe00000, 0x00200000, RWX),
 		/* The Linux cell's pool (last, so the regions above keep their numbers). */
 		ROOT_REGION(0xb7e00000, 0x04000000, RWX | BH_MEM_LOADABLE),
 	},
+	/* The root's end of the ping link: bh-ping through uio_pdrv_genirq. */
+	.links = {
+		BOARD_LINK_END(BOARD_LINK_ROOT, 0, 1 << 1, BOARD_FIRST_LINE, BOARD_LINK_ROOT_SHMEM,
+			       BOARD_LINK_ROOT_SHMEM, BOARD_ROOT_DOORBELL(0)),
+	},
 };
 /* clang-format on */
 
-_Static_assert(sizeof(bh_config_file) ==
-		   sizeof(struct bh_system_config) + ROOT_REGIONS * sizeof(struct bh_mem_region),
-	       "no padding between the system config and its regions");
+_Static_assert(sizeof(bh_config_file) == sizeof(struct bh_system_config) +
+						   ROOT_REGIONS * sizeof(struct bh_mem_region) +
+						   ROOT_LINKS * sizeof(struct bh_link_end),
+	       "no padding between the system config, its regions and its link ends");

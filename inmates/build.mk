@@ -8,7 +8,7 @@
 
 INM_CROSS   ?= riscv64-unknown-elf-
 INM_OUT     := $(BUILD)/inmates
-INM_DEMOS   := hello timer-demo irq-demo smp-demo attack hostile fuzz echo
+INM_DEMOS   := hello timer-demo irq-demo smp-demo attack hostile fuzz echo ivshmem-demo
 INM_CFLAGS  := -std=c11 -ffreestanding -nostdlib -fno-builtin -mcmodel=medany \
                -march=rv64imac_zicsr_zifencei -mabi=lp64 -O2 -Wall -Wextra -Werror \
                -g -fno-common -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -27,7 +27,8 @@ ALL_EXTRA    += $(INM_IMAGES) $(INM_CELLS)
 ROOTFS_EXTRA += $(foreach d,$(INM_DEMOS), \
                   /usr/share/bulkhead/inmates/$(d).bin=$(INM_OUT)/$(d).bin \
                   /usr/share/bulkhead/inmates/$(d).elf=$(INM_OUT)/$(d).elf \
-                  /etc/bulkhead/$(d)-cell.cell=$(BUILD)/configs/$(d)-cell.cell)
+                  /etc/bulkhead/$(d)-cell.cell=$(BUILD)/configs/$(d)-cell.cell) \
+                /etc/bulkhead/ivshmem-ping-cell.cell=$(BUILD)/configs/ivshmem-ping-cell.cell
 
 .PHONY: inmates
 inmates: $(INM_IMAGES) $(INM_CELLS)

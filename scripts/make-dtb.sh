@@ -2,7 +2,11 @@
 # Build the QEMU board's device tree: QEMU's own `virt` tree for our machine
 # options, plus a no-map reserved-memory node that keeps the Bulkhead region
 # out of Linux, and the Linux cell's disk (a virtio-mmio slot, board.env's
-# BOARD_CELL_DISK_*) disabled: the root never probes or binds it.
+# BOARD_CELL_DISK_*) disabled: the root never probes or binds it. For the
+# links (docs/shared-memory.md): the PLIC's riscv,ndev raised by the doorbell
+# lines the system config reserves, so the stock PLIC driver handles them, and
+# a node per root link end for the stock uio_pdrv_genirq (of_id=bulkhead,link-end):
+# reg 0 the shared memory, reg 1 the doorbell page, its line.
 # usage: make-dtb.sh OUT.dtb
 set -euo pipefail
 here=$(dirname "$0")
@@ -36,6 +40,30 @@ if [ -z "$disk_irq" ] || [ $((disk_irq)) -ne $((BOARD_CELL_DISK_IRQ)) ]; then
 	exit 1
 fi
 
+# The PLIC's phandle, for the link nodes' interrupt-parent.
+plic_phandle=$(awk '
+	/plic@[0-9a-f]+ \{/ { inside = 1; next }
+	inside && /phandle = / { gsub(/[^0-9a-fx]/, "", $3); print $3; exit }
+	inside && /};/ { exit }' "$tmp/virt.dts")
+if [ -z "$plic_phandle" ] || ! grep -q 'riscv,ndev = <' "$tmp/virt.dts"; then
+	echo "make-dtb.sh: no PLIC node with a phandle and riscv,ndev in QEMU's tree" >&2
+	exit 1
+fi
+ndev=$((BOARD_PLIC_SOURCES - 1 + BOARD_VIRTUAL_IRQS))
+sed -i "s/riscv,ndev = <[^>]*>;/riscv,ndev = <$(printf '0x%x' $ndev)>;/" "$tmp/virt.dts"
+cells() { printf '0x%x 0x%x' $(($1 >> 32)) $(($1 & 0xffffffff)); }
+links=
+for end in $BOARD_ROOT_LINKS; do
+	IFS=: read -r link shmem size bell line <<<"$end"
+	links+="
+		bulkhead-link$link@$(printf '%x' $((shmem))) {
+			compatible = \"bulkhead,link-end\";
+			reg = <$(cells $((shmem))) $(cells $((size))) $(cells $((bell))) 0x0 0x1000>;
+			interrupt-parent = <$plic_phandle>;
+			interrupts = <$(printf '0x%x' $((line)))>;
+		};"
+done
+
 base=$((BOARD_RESERVED_BASE))
 size=$((BOARD_RESERVED_SIZE))
 cat >>"$tmp/virt.dts" <<DTS
@@ -56,6 +84,7 @@ cat >>"$tmp/virt.dts" <<DTS
 		$disk {
 			status = "disabled";
 		};
+$links
 	};
 };
 DTS

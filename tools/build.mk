@@ -47,3 +47,14 @@ $(BUILD)/host/hvctl: $(HVCTL_DEPS)
 BOARD_DTBS := $(BUILD)/board-dtbs-6.12
 $(BOARD_DTBS)/failed.txt: scripts/make-board-dtbs.sh | check-deps
 	scripts/make-board-dtbs.sh /usr/src/linux-source-6.12.tar.xz $(BOARD_DTBS)
+
+# bh-ping: round trips over a root link end (docs/shared-memory.md), installed as /usr/bin/bh-ping.
+BHPING_SRCS := tools/bh-ping/bh-ping.c
+ALL_EXTRA    += $(BUILD)/tools/bh-ping
+ROOTFS_EXTRA += /usr/bin/bh-ping=$(BUILD)/tools/bh-ping
+
+$(BUILD)/tools/bh-ping: $(BHPING_SRCS) include/bulkhead/doorbell.h include/bulkhead/link_ping.h \
+		tools/build.mk
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		-D_DEFAULT_SOURCE -Iinclude -static -o $@ $(BHPING_SRCS)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a cell is made of in the hypervisor: its G-stage page table, built
- * from its config, and its vPLIC. core/control.c decides when.
+ * from its config, its vPLIC and its link ends (core/ivc/doorbell.c).
+ * core/control.c decides when.
  */
 #include <bulkhead/config_check.h>
 
@@ -101,7 +102,10 @@ static int cell_init_vplic(struct cell *cell)
 			num_contexts = ctx + 1;
 	}
 	cell->vplic = (struct vplic *)(uintptr_t)page;
-	if (vplic_init(cell->vplic, hv.config->platform.plic_num_sources, num_contexts, mask,
+	/* The doorbells' virtual lines follow the physical ones. */
+	if (vplic_init(cell->vplic,
+		       hv.config->platform.plic_num_sources + hv.config->platform.virtual_irqs,
+		       num_contexts, mask,
 		       &hv_vplic_hooks, cell)) {
 		pool_free(&hv.pool, page, vplic_pages());
 		cell->vplic = NULL;
@@ -112,7 +116,7 @@ static int cell_init_vplic(struct cell *cell)
 
 static int cell_init_latency(struct cell *cell)
 {
-	unsigned int sources = hv.config->platform.plic_num_sources;
+	unsigned int sources = cell->vplic->num_sources; /* virtual lines included */
 	unsigned long pages = (irq_latency_size(sources) + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE;
 	uint64_t page = pool_alloc(&hv.pool, pages, 1);
 
@@ -140,6 +144,8 @@ int cell_build(struct cell *cell)
 	if (!ret)
 		ret = mmio_register(cell, hv.config->platform.plic_base,
 				    hv.config->platform.plic_size, &vplic_mmio_ops, cell);
+	if (!ret)
+		ret = doorbells_build(cell);
 	if (ret)
 		cell_destroy(cell);
 	return ret;
@@ -158,6 +164,7 @@ int cell_init_root(struct cell *root, const struct bh_system_config *sys)
 		return ret;
 	hv.cells[0] = root;
 	irqchip->take_over(root);
+	doorbells_attach(root);
 	return 0;
 }
 

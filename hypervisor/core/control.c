@@ -374,6 +374,11 @@ static void fill_boot_info(struct cell *cell)
 		info->mem_regions[i] = r[i];
 		info->mem_regions[i].phys_start = r[i].virt_start;
 	}
+	info->num_link_ends = cell->desc->num_link_ends;
+	for (uint32_t i = 0; i < cell->desc->num_link_ends; i++) {
+		info->link_ends[i] = bh_config_cell_links(cell->desc)[i];
+		info->link_ends[i].shmem_phys = info->link_ends[i].shmem_virt;
+	}
 }
 
 static void free_cell_memory(struct cell *cell)
@@ -508,6 +513,7 @@ static long create_locked(uint64_t gpa, uint64_t size, uint64_t *id_out)
 	hv.num_cells++;
 	spin_unlock(&hv.lock);
 	move_lines(cell, &hv.root, cell);
+	doorbells_attach(cell);
 	hv_printk("bulkhead: cell '%s' created: id %u, harts 0x%lx\n", cell->name, id,
 		  (unsigned long)cell->cpu_set);
 	*id_out = id;
@@ -636,6 +642,7 @@ long cell_shutdown(uint64_t id)
 	for (unsigned int line = 1; line < hv.config->platform.plic_num_sources; line++)
 		if (irq_line_owner(line) == cell)
 			irq_line_drop_state(line);
+	doorbells_reset(cell);
 	/* A failed cell too: once shut down it may be loaded and started again. */
 	set_state(cell, BH_CELL_SHUT_DOWN);
 	cell->reason[0] = '\0';
@@ -653,6 +660,8 @@ long cell_destroy_by_id(uint64_t id)
 		return ret;
 	if (stop_harts(cell))
 		return management_epilogue(SBI_ERR_FAILED);
+	/* Peers see it absent from here on: a ring to it is refused, never delivered. */
+	doorbells_detach(cell);
 	move_lines(cell, cell, &hv.root);
 	/* The loadable regions went back already if the cell was not running. */
 	give_to_root(cell, cell->loadable_in_root ? BH_MEM_LOADABLE : 0, 0);

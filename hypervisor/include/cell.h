@@ -10,6 +10,7 @@
 
 #include "console_input.h"
 #include "console_ring.h"
+#include "doorbell.h"
 #include "gstage.h"
 #include "mmio_registry.h"
 #include "spinlock.h"
@@ -28,7 +29,7 @@ struct cell {
 	struct gstage_table gstage;
 	spinlock_t lock; /* the vPLIC, and HSM starts into the cell */
 	struct vplic *vplic;
-	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's) */
+	struct cell_mmio mmio;	/* the emulated devices' windows (the vPLIC's, the doorbells) */
 	struct irq_latency *latency; /* under lock, as the vPLIC */
 	unsigned long latency_pages;
 	const struct bh_cell_desc *desc;
@@ -43,6 +44,9 @@ struct cell {
 	struct console_ring *console;
 	bool console_line_start;
 	struct console_input input; /* under lock */
+	/* Last: 4.5 KiB that the interrupt path never reads, after the fields it does. */
+	unsigned int num_doorbells;
+	struct doorbell doorbells[BH_MAX_LINK_ENDS]; /* one per link end of its config */
 };
 
 #endif

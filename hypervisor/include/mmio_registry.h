@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <bulkhead/config.h>
+#include <bulkhead/hypercall.h>
+
 #include "insn_decode.h"
 
 struct cell;
@@ -20,12 +23,15 @@ struct cell;
 #define MMIO_EFAULT (-1) /* no register there, or not that width: an access fault for the guest */
 #define MMIO_EINVAL (-2) /* registration refused */
 
-#define CELL_MMIO_REGIONS 4
+/* The PLIC window and a doorbell page per link end. */
+#define CELL_MMIO_REGIONS (1 + BH_MAX_LINK_ENDS)
 
 struct mmio_ops {
 	/* offset is from the window's base; width is 1, 2, 4 or 8 bytes. */
 	int (*read)(void *opaque, uint64_t offset, unsigned int width, uint64_t *value);
 	int (*write)(void *opaque, uint64_t offset, unsigned int width, uint64_t value);
+	/* The exit counter an access adds to; 0 (left out) is BH_EXIT_MMIO. */
+	enum bh_exit_reason exit_reason;
 };
 
 struct mmio_region {
@@ -55,6 +61,11 @@ static inline const struct mmio_region *mmio_find(const struct cell_mmio *mmio, 
 		if (gpa - mmio->region[i].base < mmio->region[i].size)
 			return &mmio->region[i];
 	return NULL;
+}
+
+static inline enum bh_exit_reason mmio_exit_reason(const struct mmio_region *dev)
+{
+	return dev->ops->exit_reason ? dev->ops->exit_reason : BH_EXIT_MMIO;
 }
 
 /*

@@ -32,10 +32,14 @@ struct bh_boot_info {
 	uint64_t irq_bitmap[BH_MAX_IRQS / 64];
 	/* The cell's memory as it sees it: phys_start == virt_start == guest-physical. */
 	struct bh_mem_region mem_regions[BH_MAX_MEM_REGIONS];
+	/* The cell's link ends as it sees them: shmem_phys == shmem_virt (docs/shared-memory.md). */
+	uint32_t num_link_ends;
+	uint32_t reserved;
+	struct bh_link_end link_ends[BH_MAX_LINK_ENDS];
 };
 
 /* The layout is ABI between the hypervisor and the inmates. */
-BH_CHECK_SIZE(struct bh_boot_info, 2520);
+BH_CHECK_SIZE(struct bh_boot_info, 3552);
 BH_CHECK_OFFSET(struct bh_boot_info, version, 8);
 BH_CHECK_OFFSET(struct bh_boot_info, size, 12);
 BH_CHECK_OFFSET(struct bh_boot_info, name, 16);
@@ -47,5 +51,7 @@ BH_CHECK_OFFSET(struct bh_boot_info, num_mem_regions, 84);
 BH_CHECK_OFFSET(struct bh_boot_info, hart_plic_context, 88);
 BH_CHECK_OFFSET(struct bh_boot_info, irq_bitmap, 344);
 BH_CHECK_OFFSET(struct bh_boot_info, mem_regions, 472);
+BH_CHECK_OFFSET(struct bh_boot_info, num_link_ends, 2520);
+BH_CHECK_OFFSET(struct bh_boot_info, link_ends, 2528);
 
 #endif /* BULKHEAD_BOOTINFO_H */

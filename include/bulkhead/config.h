@@ -4,8 +4,8 @@
  *
  * A configuration is the raw bytes of the structures below, little-endian,
  * as laid out by a 64-bit compiler: a system config (struct bh_system_config,
- * then the root cell's memory regions) or a cell config (struct bh_cell_desc,
- * then its memory regions). Only fixed-width fields and explicit padding are
+ * then the root cell's memory regions and link ends) or a cell config (struct
+ * bh_cell_desc, then its memory regions and link ends). Only fixed-width fields and explicit padding are
  * used, and the static asserts at the end pin every offset, so the Linux
  * module, the hypervisor and the host tools all read the same bytes.
  * docs/config-format.md describes every field.
@@ -43,6 +43,8 @@
 #define BH_MAX_IRQS	    1024 /* PLIC sources 0..1023, the PLIC spec's maximum */
 #define BH_MAX_PLIC_CONTEXTS 128 /* contexts 0..127: what the hypervisor's vPLIC models */
 #define BH_MAX_MEM_REGIONS  64
+#define BH_MAX_LINK_ENDS    16	 /* link ends of one cell */
+#define BH_LINK_MAX_END_ID  31	 /* end ids 0..31: a doorbell register's bit each */
 #define BH_CELL_NAME_LEN    32
 #define BH_CONFIG_PAGE_SIZE 0x1000ULL
 
@@ -112,9 +114,31 @@ struct bh_console {
 };
 
 /*
+ * One end of a link between cells (docs/shared-memory.md): a shared memory
+ * region that every end of the link maps, each with its own access, and a
+ * doorbell page through which the end rings its peers. A ring raises the
+ * peer end's virtual line (a vPLIC line above the physical PLIC sources, see
+ * struct bh_platform_info.virtual_irqs) in the peer's cell. The ends of one
+ * link agree on the shared region's physical range; it lies outside every
+ * cell's memory regions, the root's included.
+ */
+struct bh_link_end {
+	uint32_t link_id;	/* the link; ends with the same id are connected */
+	uint32_t end_id;	/* this end, 0..BH_LINK_MAX_END_ID, unique within the link */
+	uint32_t peers;		/* bit e set: this end may ring end e of the link */
+	uint32_t irq_line;	/* virtual line raised in this cell when a peer rings */
+	uint64_t shmem_phys;	/* the shared region, physical */
+	uint64_t shmem_virt;	/* where this cell sees it (guest-physical) */
+	uint64_t shmem_size;
+	uint64_t shmem_flags;	/* BH_MEM_READ, optionally BH_MEM_WRITE */
+	uint64_t doorbell;	/* guest-physical page of this end's doorbell registers */
+	uint64_t reserved;	/* 0 */
+};
+
+/*
  * A cell's description: the root cell's (inside the system config) or a
  * non-root cell's (a cell config on its own). num_mem_regions struct
- * bh_mem_region follow it immediately.
+ * bh_mem_region follow it immediately, then num_link_ends struct bh_link_end.
  */
 struct bh_cell_desc {
 	char signature[8];	     /* BH_CELL_SIGNATURE_INIT */
@@ -123,7 +147,7 @@ struct bh_cell_desc {
 	char name[BH_CELL_NAME_LEN]; /* printable ASCII, NUL-terminated, zero-padded */
 	uint64_t cpu_set;	     /* bit h set: hart h belongs to the cell */
 	uint32_t num_mem_regions;
-	uint32_t reserved0; /* 0 */
+	uint32_t num_link_ends; /* struct bh_link_end after the regions, at most BH_MAX_LINK_ENDS */
 	/* Where a non-root cell starts (guest-physical); 0 for the root cell. */
 	uint64_t entry;
 	/* Passed to a non-root cell in a1 at entry (a0 holds the hart id); 0 for the root. */
@@ -150,14 +174,18 @@ struct bh_platform_info {
 	 * sources without source 0, so plic_num_sources = riscv,ndev + 1.
 	 */
 	uint32_t plic_num_sources;
-	uint32_t reserved0;	     /* 0 */
+	/*
+	 * Doorbell lines: plic_num_sources .. plic_num_sources + virtual_irqs - 1
+	 * exist in every cell's vPLIC with no hardware behind them.
+	 */
+	uint32_t virtual_irqs;
 	uint64_t timebase_frequency; /* Hz, as the DT's /cpus/timebase-frequency */
 	uint64_t reserved1[4];	     /* 0 */
 	/* For hart h: the PLIC context of its S-mode external interrupt, or BH_NO_CONTEXT. */
 	uint32_t hart_plic_context[BH_MAX_HARTS];
 };
 
-/* A system config; the root cell's memory regions follow it immediately. */
+/* A system config; the root cell's memory regions and link ends follow it immediately. */
 struct bh_system_config {
 	char signature[8];     /* BH_SYSTEM_SIGNATURE_INIT */
 	uint32_t revision;     /* BH_CONFIG_REVISION */
@@ -186,12 +214,26 @@ struct bh_system_config {
 		struct bh_cell_desc cell;                                                          \
 		struct bh_mem_region regions[nregions];                                            \
 	}
+/* With link ends after the regions. */
+#define BH_SYSTEM_CONFIG_LINKS_TYPE(nregions, nlinks)                                              \
+	struct {                                                                                   \
+		struct bh_system_config sys;                                                       \
+		struct bh_mem_region regions[nregions];                                            \
+		struct bh_link_end links[nlinks];                                                  \
+	}
+#define BH_CELL_CONFIG_LINKS_TYPE(nregions, nlinks)                                                \
+	struct {                                                                                   \
+		struct bh_cell_desc cell;                                                          \
+		struct bh_mem_region regions[nregions];                                            \
+		struct bh_link_end links[nlinks];                                                  \
+	}
 #define BH_CONFIG_SECTION __attribute__((section(".bh_config"), used, aligned(8)))
 
-/* Size in bytes of a cell description including its memory regions. */
+/* Size in bytes of a cell description including its memory regions and link ends. */
 static inline uint64_t bh_config_cell_size(const struct bh_cell_desc *cell)
 {
-	return sizeof(*cell) + (uint64_t)cell->num_mem_regions * sizeof(struct bh_mem_region);
+	return sizeof(*cell) + (uint64_t)cell->num_mem_regions * sizeof(struct bh_mem_region) +
+	       (uint64_t)cell->num_link_ends * sizeof(struct bh_link_end);
 }
 
 /* The memory regions that follow a cell description. */
@@ -200,7 +242,13 @@ static inline const struct bh_mem_region *bh_config_cell_regions(const struct bh
 	return (const struct bh_mem_region *)(cell + 1);
 }
 
-/* Size in bytes of a system config including the root cell's memory regions. */
+/* The link ends that follow a cell description's memory regions. */
+static inline const struct bh_link_end *bh_config_cell_links(const struct bh_cell_desc *cell)
+{
+	return (const struct bh_link_end *)(bh_config_cell_regions(cell) + cell->num_mem_regions);
+}
+
+/* Size in bytes of a system config including the root cell's regions and link ends. */
 static inline uint64_t bh_config_system_size(const struct bh_system_config *sys)
 {
 	return sizeof(*sys) - sizeof(sys->root_cell) + bh_config_cell_size(&sys->root_cell);
@@ -233,13 +281,24 @@ BH_CONFIG_ASSERT_OFFSET(struct bh_console, address, 8);
 BH_CONFIG_ASSERT_OFFSET(struct bh_console, size, 16);
 BH_CONFIG_ASSERT_OFFSET(struct bh_console, reserved, 24);
 
+_Static_assert(sizeof(struct bh_link_end) == 64, "struct bh_link_end size");
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, end_id, 4);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, peers, 8);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, irq_line, 12);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, shmem_phys, 16);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, shmem_virt, 24);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, shmem_size, 32);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, shmem_flags, 40);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, doorbell, 48);
+BH_CONFIG_ASSERT_OFFSET(struct bh_link_end, reserved, 56);
+
 _Static_assert(sizeof(struct bh_cell_desc) == 288, "struct bh_cell_desc size");
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, revision, 8);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, flags, 12);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, name, 16);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, cpu_set, 48);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, num_mem_regions, 56);
-BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, reserved0, 60);
+BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, num_link_ends, 60);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, entry, 64);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, boot_arg, 72);
 BH_CONFIG_ASSERT_OFFSET(struct bh_cell_desc, reserved1, 80);
@@ -251,6 +310,7 @@ _Static_assert(sizeof(struct bh_hv_memory) == 16, "struct bh_hv_memory size");
 _Static_assert(sizeof(struct bh_platform_info) == 320, "struct bh_platform_info size");
 BH_CONFIG_ASSERT_OFFSET(struct bh_platform_info, plic_size, 8);
 BH_CONFIG_ASSERT_OFFSET(struct bh_platform_info, plic_num_sources, 16);
+BH_CONFIG_ASSERT_OFFSET(struct bh_platform_info, virtual_irqs, 20);
 BH_CONFIG_ASSERT_OFFSET(struct bh_platform_info, timebase_frequency, 24);
 BH_CONFIG_ASSERT_OFFSET(struct bh_platform_info, reserved1, 32);
 BH_CONFIG_ASSERT_OFFSET(struct bh_platform_info, hart_plic_context, 64);

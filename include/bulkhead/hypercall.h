@@ -162,6 +162,7 @@ enum bh_exit_reason {
 	BH_EXIT_GUEST_FAULT,	/* access outside the cell's memory: fault injected */
 	BH_EXIT_VIRTUAL_INSN,
 	BH_EXIT_OTHER,
+	BH_EXIT_DOORBELL,	/* access to a link end's doorbell page (docs/shared-memory.md) */
 	BH_EXIT_NUM
 };
 
@@ -169,7 +170,7 @@ enum bh_exit_reason {
 	{                                                                                          \
 		"irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ipi", "sbi_rfence", \
 			"sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",                \
-			"guest_fault", "virtual_insn", "other"                                     \
+			"guest_fault", "virtual_insn", "other", "doorbell"                         \
 	}
 
 struct bh_cpu_stats {
@@ -228,8 +229,8 @@ BH_CHECK_SIZE(struct bh_hv_info, 64);
 BH_CHECK_OFFSET(struct bh_hv_info, harts, 8);
 BH_CHECK_OFFSET(struct bh_hv_info, console_head, 32);
 BH_CHECK_OFFSET(struct bh_hv_info, decode_by_fetch, 48);
-BH_CHECK_SIZE(struct bh_cpu_stats, 120); /* a new exit reason changes it: bump BH_ABI_VERSION */
-BH_CHECK_OFFSET(struct bh_cpu_stats, exits_total, 112);
+BH_CHECK_SIZE(struct bh_cpu_stats, 128); /* a new exit reason changes it: bump BH_ABI_VERSION */
+BH_CHECK_OFFSET(struct bh_cpu_stats, exits_total, 120);
 BH_CHECK_SIZE(struct bh_latency_line, 296);
 BH_CHECK_OFFSET(struct bh_latency_line, claims, 8);
 BH_CHECK_OFFSET(struct bh_latency_line, max_to_complete, 32);

@@ -142,7 +142,20 @@ static void check_cell(const struct bh_cell_desc *cell, bool root)
 	check_name(cell);
 	FUZZ_CHECK(!(cell->flags & ~BH_CELL_FLAGS_VALID), "accepted cell flags %#x", cell->flags);
 	FUZZ_CHECK(!root || !cell->flags, "accepted root cell flags %#x", cell->flags);
-	check_zero(&cell->reserved0, sizeof(cell->reserved0), "cell reserved0");
+	FUZZ_CHECK(cell->num_link_ends <= BH_MAX_LINK_ENDS, "accepted %u link ends",
+		   cell->num_link_ends);
+	for (i = 0; i < cell->num_link_ends; i++) {
+		const struct bh_link_end *e = &bh_config_cell_links(cell)[i];
+
+		FUZZ_CHECK(!e->reserved && e->end_id <= BH_LINK_MAX_END_ID && e->peers &&
+				   !((e->peers >> e->end_id) & 1),
+			   "link end %u: accepted bad fields", i);
+		FUZZ_CHECK(e->shmem_size && !((e->shmem_phys | e->shmem_virt | e->shmem_size |
+						e->doorbell) & (PAGE - 1)) &&
+				   !wraps(e->shmem_phys, e->shmem_size) &&
+				   !wraps(e->shmem_virt, e->shmem_size),
+			   "link end %u: accepted bad shared memory or doorbell", i);
+	}
 	check_zero(cell->reserved1, sizeof(cell->reserved1), "cell reserved1");
 	FUZZ_CHECK(cell->cpu_set, "accepted empty CPU set");
 	FUZZ_CHECK(!(cell->irq_bitmap[0] & 1), "accepted PLIC line 0");
@@ -228,11 +241,13 @@ static void check_system(const struct bh_system_config *sys, size_t len)
 
 	FUZZ_CHECK(len == sizeof(*sys) - sizeof(sys->root_cell) + sizeof(sys->root_cell) +
 				   (size_t)sys->root_cell.num_mem_regions *
-					   sizeof(struct bh_mem_region),
+					   sizeof(struct bh_mem_region) +
+				   (size_t)sys->root_cell.num_link_ends * sizeof(struct bh_link_end),
 		   "accepted length %zu for %u regions", len, sys->root_cell.num_mem_regions);
 	FUZZ_CHECK(!sys->flags && !sys->reserved0, "accepted system flags/reserved0");
 	check_zero(sys->reserved1, sizeof(sys->reserved1), "system reserved1");
-	check_zero(&plat->reserved0, sizeof(plat->reserved0), "platform reserved0");
+	FUZZ_CHECK(plat->plic_num_sources + (uint64_t)plat->virtual_irqs <= BH_MAX_IRQS,
+		   "accepted %u virtual lines", plat->virtual_irqs);
 	check_zero(plat->reserved1, sizeof(plat->reserved1), "platform reserved1");
 	FUZZ_CHECK(hv->size && !((hv->phys_start | hv->size) & (PAGE - 1)) &&
 			   !wraps(hv->phys_start, hv->size),

@@ -17,6 +17,8 @@ ARCH_RISCV64 = 1
 MAX_HARTS = 64
 MAX_IRQS = 1024
 MAX_MEM_REGIONS = 64
+MAX_LINK_ENDS = 16
+LINK_MAX_END_ID = 31
 NAME_LEN = 32
 NO_CONTEXT = 0xFFFFFFFF
 
@@ -32,12 +34,16 @@ CONSOLE_SBI = 2
 
 # Layouts, little-endian, no implicit padding ("<").
 REGION_FMT = "<4Q"  # phys_start virt_start size flags
+LINK_FMT = "<4I6Q"  # link_id end_id peers irq_line shmem_phys shmem_virt shmem_size
+#                     shmem_flags doorbell reserved
 CONSOLE_FMT = "<IIQQQ"  # type reg_shift address size reserved
 CELL_FMT = "<8sII32sQIIQQ6Q"  # up to the console, then console, then 16Q irq bitmap
 PLATFORM_FMT = "<QQIIQ4Q64I"
 SYSTEM_HEAD_FMT = "<8sIIIIQQ"  # signature .. hypervisor_memory
 
 REGION_SIZE = struct.calcsize(REGION_FMT)
+LINK_SIZE = struct.calcsize(LINK_FMT)
+assert LINK_SIZE == 64
 CONSOLE_SIZE = struct.calcsize(CONSOLE_FMT)
 CELL_SIZE = struct.calcsize(CELL_FMT) + CONSOLE_SIZE + 16 * 8
 PLATFORM_SIZE = struct.calcsize(PLATFORM_FMT)
@@ -69,6 +75,29 @@ class MemRegion:
 
 
 @dataclass
+class LinkEnd:
+    link_id: int
+    end_id: int
+    peers: int
+    irq_line: int
+    shmem_phys: int
+    shmem_virt: int
+    shmem_size: int
+    shmem_flags: int
+    doorbell: int
+    reserved: int = 0
+
+    def pack(self) -> bytes:
+        return struct.pack(LINK_FMT, self.link_id, self.end_id, self.peers, self.irq_line,
+                           self.shmem_phys, self.shmem_virt, self.shmem_size, self.shmem_flags,
+                           self.doorbell, self.reserved)
+
+    @classmethod
+    def unpack(cls, data: bytes, offset: int = 0) -> "LinkEnd":
+        return cls(*struct.unpack_from(LINK_FMT, data, offset))
+
+
+@dataclass
 class Console:
     type: int = CONSOLE_NONE
     reg_shift: int = 0
@@ -96,7 +125,8 @@ def _name_bytes(name) -> bytes:
 class Cell:
     """A cell description with its memory regions.
 
-    name is kept as the raw 32 bytes; num_mem_regions None means len(regions).
+    name is kept as the raw 32 bytes; num_mem_regions None means len(regions),
+    num_link_ends None len(links).
     """
     name: bytes = b""
     cpu_set: int = 0
@@ -109,8 +139,9 @@ class Cell:
     signature: bytes = CELL_SIGNATURE
     revision: int = REVISION
     num_mem_regions: Optional[int] = None
-    reserved0: int = 0
+    num_link_ends: Optional[int] = None
     reserved1: List[int] = field(default_factory=lambda: [0] * 6)
+    links: List[LinkEnd] = field(default_factory=list)
 
     def __post_init__(self):
         self.name = _name_bytes(self.name)
@@ -145,11 +176,13 @@ class Cell:
     # ---- encoding
     def pack(self) -> bytes:
         n = len(self.regions) if self.num_mem_regions is None else self.num_mem_regions
+        nl = len(self.links) if self.num_link_ends is None else self.num_link_ends
         head = struct.pack(CELL_FMT, self.signature, self.revision, self.flags, self.name,
-                           self.cpu_set, n, self.reserved0, self.entry, self.boot_arg,
+                           self.cpu_set, n, nl, self.entry, self.boot_arg,
                            *self.reserved1)
         tail = struct.pack("<16Q", *self.irq_bitmap)
-        return head + self.console.pack() + tail + b"".join(r.pack() for r in self.regions)
+        return (head + self.console.pack() + tail + b"".join(r.pack() for r in self.regions)
+                + b"".join(e.pack() for e in self.links))
 
     @classmethod
     def unpack(cls, data: bytes, offset: int = 0) -> "Cell":
@@ -157,7 +190,7 @@ class Cell:
         if len(data) - offset < CELL_SIZE:
             raise ValueError(f"{len(data) - offset} bytes, a cell description needs {CELL_SIZE}")
         f = struct.unpack_from(CELL_FMT, data, offset)
-        sig, rev, flags, name, cpu_set, n, res0, entry, boot_arg = f[:9]
+        sig, rev, flags, name, cpu_set, n, nl, entry, boot_arg = f[:9]
         res1 = list(f[9:15])
         con_off = offset + struct.calcsize(CELL_FMT)
         console = Console.unpack(data, con_off)
@@ -166,13 +199,17 @@ class Cell:
         if len(data) < reg_off + n * REGION_SIZE:
             raise ValueError(f"{n} regions announced, {len(data) - reg_off} bytes hold them")
         regions = [MemRegion.unpack(data, reg_off + i * REGION_SIZE) for i in range(n)]
+        link_off = reg_off + n * REGION_SIZE
+        if len(data) < link_off + nl * LINK_SIZE:
+            raise ValueError(f"{nl} link ends announced, {len(data) - link_off} bytes hold them")
+        links = [LinkEnd.unpack(data, link_off + i * LINK_SIZE) for i in range(nl)]
         return cls(name=name, cpu_set=cpu_set, regions=regions, irq_bitmap=irqs,
                    console=console, entry=entry, boot_arg=boot_arg, flags=flags,
-                   signature=sig, revision=rev, reserved0=res0, reserved1=res1)
+                   signature=sig, revision=rev, reserved1=res1, links=links)
 
     @property
     def size(self) -> int:
-        return CELL_SIZE + REGION_SIZE * len(self.regions)
+        return CELL_SIZE + REGION_SIZE * len(self.regions) + LINK_SIZE * len(self.links)
 
 
 @dataclass
@@ -191,7 +228,7 @@ class System:
     revision: int = REVISION
     architecture: int = ARCH_RISCV64
     reserved0: int = 0
-    platform_reserved0: int = 0
+    virtual_irqs: int = 0
     platform_reserved1: List[int] = field(default_factory=lambda: [0] * 4)
     reserved1: List[int] = field(default_factory=lambda: [0] * 4)
 
@@ -199,7 +236,7 @@ class System:
         head = struct.pack(SYSTEM_HEAD_FMT, self.signature, self.revision, self.architecture,
                            self.flags, self.reserved0, self.hv_phys_start, self.hv_size)
         plat = struct.pack(PLATFORM_FMT, self.plic_base, self.plic_size, self.plic_num_sources,
-                           self.platform_reserved0, self.timebase_frequency,
+                           self.virtual_irqs, self.timebase_frequency,
                            *self.platform_reserved1, *self.hart_plic_context)
         out = head + self.debug_console.pack() + plat + struct.pack("<4Q", *self.reserved1)
         assert len(out) == ROOT_CELL_OFFSET
@@ -216,11 +253,11 @@ class System:
         root = Cell.unpack(data, ROOT_CELL_OFFSET)
         return cls(root=root, hv_phys_start=hv_start, hv_size=hv_size, debug_console=con,
                    plic_base=p[0], plic_size=p[1], plic_num_sources=p[2],
-                   platform_reserved0=p[3], timebase_frequency=p[4],
+                   virtual_irqs=p[3], timebase_frequency=p[4],
                    platform_reserved1=list(p[5:9]), hart_plic_context=list(p[9:73]),
                    flags=flags, signature=sig, revision=rev, architecture=arch,
                    reserved0=res0, reserved1=res1)
 
     @property
     def size(self) -> int:
-        return SYSTEM_SIZE + REGION_SIZE * len(self.root.regions)
+        return SYSTEM_SIZE + REGION_SIZE * len(self.root.regions) + LINK_SIZE * len(self.root.links)

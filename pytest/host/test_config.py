@@ -124,7 +124,7 @@ def demo_cell():
 
 def test_system_cell_layout(system_bytes):
     assert system_bytes[:8] == b"BHSYSTEM"
-    assert len(system_bytes) == 712 + 32 * 8
+    assert len(system_bytes) == 712 + 32 * 8 + 64 * 1  # 8 regions, 1 link end
     assert system_bytes[424:432] == b"BHCELL\0\0"
     assert cf.System.unpack(system_bytes).pack() == system_bytes
 
@@ -152,7 +152,7 @@ def test_system_cell_describes_the_board(sysconf):
         (0x10001000, 0x10009000, RW_IO),  # virtio-mmio
         (0x80080000, 0xb7e00000, RWX),  # Linux RAM (6.12 uses it from 0x80080000)
         (0xb7e00000, 0xbbe00000, RWX | cf.MEM_LOADABLE),  # the Linux cell's pool
-        (0xbce00000, 0xbfe00000, RWX | cf.MEM_LOADABLE),  # cell pool
+        (0xbce00000, 0xbfd00000, RWX | cf.MEM_LOADABLE),  # cell pool
         (0xbfe00000, 0xc0000000, RWX),  # Linux RAM holding the DTB
     ]
     assert all(r.virt_start == r.phys_start for r in root.regions)
@@ -217,13 +217,17 @@ def test_system_cell_matches_qemus_device_tree(sysconf, board_dtb):
             f"/soc/virtio_mmio@{0x10001000 + i * 0x1000:x}" for i in range(8)):
         used += _cells(fdt.getprop(fdt.path_offset(path), "interrupts"))
     assert max(used) < sysconf.plic_num_sources and set(used) <= set(sysconf.root.irqs())
-    # The reserved-memory node is exactly the Linux cell's pool + hypervisor memory + cell pool.
+    # The reserved-memory node is exactly the Linux cell's pool + hypervisor memory + cell pool
+    # + the links' 1 MiB (their shared memory and the root's doorbell pages).
     rsv_start, rsv_size = reg("/reserved-memory/bulkhead@b7e00000")
     linux_pool, pool = root[0xb7e00000], root[0xbce00000]
     assert linux_pool.phys_start == rsv_start
     assert linux_pool.phys_end == sysconf.hv_phys_start
     assert sysconf.hv_phys_start + sysconf.hv_size == pool.phys_start
-    assert pool.phys_end == rsv_start + rsv_size
+    assert pool.phys_end + 0x100000 == rsv_start + rsv_size
+    for end in sysconf.root.links:
+        assert pool.phys_end <= end.shmem_phys < end.shmem_phys + end.shmem_size <= rsv_start + rsv_size
+        assert pool.phys_end <= end.doorbell < rsv_start + rsv_size
     # The DTB area is the last 2 MiB of RAM.
     mem_start, mem_size = reg("/memory@80000000")
     assert root[0xbfe00000].phys_end == mem_start + mem_size
@@ -239,6 +243,8 @@ def test_accepted_boundaries(v, sysconf):
     s = sysconf
     s.hart_plic_context[3] = 127  # the last context the hypervisor's vPLIC models
     s.plic_num_sources = 1024
+    s.virtual_irqs = 0  # no room above 1023 for doorbell lines, so no links
+    s.root.links = []
     s.root.set_irqs(range(1, 1024))
     s.debug_console = cf.Console(type=cf.CONSOLE_SBI)
     assert check_system(v, s.pack()) == (0, "")
@@ -293,13 +299,14 @@ SYSTEM_REJECTS = {
                      "root cell 'root': memory region 2: unknown flags 0x20"),
     "reserved": (lambda s: s.reserved1.__setitem__(0, 1), EINVAL,
                  "system config: reserved byte at offset 0x188 is 0x1, must be 0"),
-    "platform reserved": (lambda s: _set(s, "platform_reserved0", 0x100), EINVAL,
-                          "system config: reserved byte at offset 0x5d is 0x1, must be 0"),
+    "too many virtual lines": (lambda s: _set(s, "virtual_irqs", 1024 - 96 + 1), EINVAL,
+                               "system config: 929 virtual lines above 96 PLIC sources exceed "
+                               "the 1024 lines a vPLIC has"),
     "root reserved": (lambda s: s.root.reserved1.__setitem__(5, 0xff << 56), EINVAL,
                       "root cell 'root': reserved byte at offset 0x7f is 0xff, must be 0"),
-    "overlapping regions": (lambda s: _region_at(s, 6, 0xbfd00000, 0x300000), ECONFLICT,
-                            "root cell 'root': memory region 6 physical [0xbfd00000..0xc0000000) "
-                            "overlaps region 5 [0xbce00000..0xbfe00000)"),
+    "overlapping regions": (lambda s: _region_at(s, 6, 0xbfc00000, 0x400000), ECONFLICT,
+                            "root cell 'root': memory region 6 physical [0xbfc00000..0xc0000000) "
+                            "overlaps region 5 [0xbce00000..0xbfd00000)"),
     "region not aligned": (lambda s: _region_at(s, 2, 0x10000800, 0x1000), EINVAL,
                            "root cell 'root': memory region 2: phys_start 0x10000800 "
                            "is not 4 KiB aligned"),
@@ -531,8 +538,8 @@ CELL_REJECTS = {
                          "cell config: 65 memory regions (at most 64)"),
     "unknown flags": (lambda c: _set(c, "flags", 4 | 1 << 31), EINVAL,
                       "cell 'demo': unknown flags 0x80000004"),
-    "reserved": (lambda c: _set(c, "reserved0", 1 << 8), EINVAL,
-                 "cell 'demo': reserved byte at offset 0x3d is 0x1, must be 0"),
+    "reserved": (lambda c: c.reserved1.__setitem__(0, 1 << 8), EINVAL,
+                 "cell 'demo': reserved byte at offset 0x51 is 0x1, must be 0"),
     "unterminated name": (lambda c: _set(c, "name", b"A" * 32), EINVAL,
                           'cell: name "' + "A" * 32 + '" is not NUL-terminated within 32 bytes'),
     "quote in the name": (lambda c: _set(c, "name", b"it's".ljust(32, b"\0")), EINVAL,
@@ -629,9 +636,9 @@ FITS_REJECTS = {
                               "cell 'demo': memory region 0 [0x80400000..0x80500000) is in the "
                               "root kernel's RAM, not in a root region cells are carved from "
                               "(RAM with BH_MEM_LOADABLE)"),
-    "straddles two root regions": (lambda c, s: _cregion(c, 0, phys_start=0xbfd00000,
+    "straddles two root regions": (lambda c, s: _cregion(c, 0, phys_start=0xb7d00000,
                                                          size=0x200000), EINVAL,
-                                   "cell 'demo': memory region 0 [0xbfd00000..0xbff00000) is not "
+                                   "cell 'demo': memory region 0 [0xb7d00000..0xb7f00000) is not "
                                    "inside a root RAM region"),
     "RAM in a device": (lambda c, s: _cregion(c, 0, phys_start=0x10001000, size=0x1000), EINVAL,
                         "cell 'demo': memory region 0 [0x10001000..0x10002000) is not inside a "
@@ -868,9 +875,10 @@ def test_region_lookup(v, system_bytes):
         return None if ptr is None else (ptr - regions) // cf.REGION_SIZE
 
     by_phys = v.bh_config_region_by_phys
-    assert index(by_phys(root, 0xbce00000, 0x3000000)) == 5
-    assert index(by_phys(root, 0xbfdff000, 0x1000)) == 5
-    assert index(by_phys(root, 0xbfdff000, 0x2000)) is None  # straddles pool and DTB
+    assert index(by_phys(root, 0xbce00000, 0x2f00000)) == 5
+    assert index(by_phys(root, 0xbfcff000, 0x1000)) == 5
+    assert index(by_phys(root, 0xbfcff000, 0x2000)) is None  # straddles pool and links' memory
+    assert index(by_phys(root, 0xbfd00000, 0x1000)) is None  # the links' memory is nobody's
     assert index(by_phys(root, 0x80000000, 0x1000)) is None  # OpenSBI
     assert index(by_phys(root, 0x10008000, 0x1000)) == 3
     cell = _buffer(demo_cell().pack())
@@ -907,7 +915,7 @@ def ref_cell_ok(cell, root):
     text, pad = name.split(b"\0", 1)
     if not text or any(ch < 0x20 or ch > 0x7e or ch == 0x27 for ch in text) or any(pad):
         return False
-    if cell.flags or cell.reserved0 or any(cell.reserved1) or not cell.cpu_set:
+    if cell.flags or any(cell.reserved1) or not cell.cpu_set:
         return False
     if cell.irq_bitmap[0] & 1:
         return False
@@ -946,7 +954,7 @@ def ref_system_ok(s):
     fixed = (s.signature == cf.SYSTEM_SIGNATURE and s.revision == 1 and s.architecture == 1
              and s.root.signature == cf.CELL_SIGNATURE and s.root.revision == 1
              and len(s.root.regions) <= 64 and s.flags == 0 and s.reserved0 == 0
-             and not any(s.reserved1) and s.platform_reserved0 == 0
+             and not any(s.reserved1)
              and not any(s.platform_reserved1))
     if not fixed:
         return False
@@ -977,7 +985,23 @@ def ref_system_ok(s):
             return False
     if any(s.hart_plic_context[h] == cf.NO_CONTEXT for h in s.root.harts()):
         return False
-    return all(line < s.plic_num_sources for line in s.root.irqs())
+    if s.plic_num_sources + s.virtual_irqs > 1024:
+        return False
+    return all(line < s.plic_num_sources for line in s.root.irqs()) and ref_root_links_ok(s)
+
+
+def ref_root_links_ok(s):
+    """The board's root link ends (the mutations leave them alone) against the rest."""
+    for e in s.root.links:
+        if not s.plic_num_sources <= e.irq_line < s.plic_num_sources + s.virtual_irqs:
+            return False
+        for start, size in ((e.shmem_phys, e.shmem_size), (e.doorbell, 0x1000)):
+            if ref_overlap(start, size, s.plic_base, s.plic_size) or any(
+                    ref_overlap(start, size, r.phys_start, r.size) for r in s.root.regions):
+                return False
+        if ref_overlap(e.shmem_phys, e.shmem_size, s.hv_phys_start, s.hv_size):
+            return False
+    return True
 
 
 def _random_mutation(rng, s):

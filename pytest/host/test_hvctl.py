@@ -36,7 +36,7 @@ MODULE_HINT = "hvctl: is the bulkhead module loaded? insmod /lib/modules/bulkhea
 
 EXIT_REASONS = ["irq_timer", "irq_software", "irq_external", "sbi_time", "sbi_ipi",
                 "sbi_rfence", "sbi_hsm", "sbi_console", "sbi_other", "hypercall", "mmio",
-                "guest_fault", "virtual_insn", "other"]
+                "guest_fault", "virtual_insn", "other", "doorbell"]
 
 COMMANDS = ["enable", "disable", "info", "console", "config check", "config create",
             "config show", "cell create", "cell load",

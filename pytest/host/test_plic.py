@@ -227,3 +227,25 @@ def test_a_cell_never_routes_to_harts_it_does_not_have(env):
     assert env.vplic_write_enable(vp, ctx(2), 0, 1 << LINE, None) == -1
     enable(env, root, ctx(1), LINE)
     assert physical_enables(env, LINE) == [1]
+
+
+def test_virtual_lines_never_reach_the_physical_plic(env):
+    """Doorbell lines (docs/shared-memory.md) live above the PLIC's sources, in the vPLICs only:
+    enabling, raising, claiming and completing one writes nothing to the PLIC."""
+    u, vp, b = ctypes.c_uint, ctypes.c_void_p, ctypes.c_bool
+    for name, restype, argtypes in (("vplic_acquire_line", ctypes.c_int, [vp, u, b]),
+                                    ("vplic_set_pending", ctypes.c_int, [vp, u]),
+                                    ("plic_hw_writes", ctypes.c_ulong, [])):
+        fn = getattr(env, name)
+        fn.restype, fn.argtypes = restype, argtypes
+    env.plic_env_setup(4, 40)  # the PLIC has lines 1..39; the cells' vPLICs 64: 40..63 virtual
+    cell = env.plic_env_cell(1, 0b1, 0)
+    v = env.plic_env_vplic(cell)
+    assert env.vplic_acquire_line(v, 50, False) == 0
+    writes = env.plic_hw_writes()
+    assert env.vplic_write_priority(v, 50, PRIO, None) == 0
+    assert env.vplic_write_enable(v, ctx(0), 50 // 32, 1 << (50 % 32), None) == 0
+    assert env.vplic_set_pending(v, 50) == 0
+    assert env.vplic_claim(v, ctx(0)) == 50
+    assert env.vplic_complete(v, ctx(0), 50)
+    assert env.plic_hw_writes() == writes

@@ -38,6 +38,7 @@ TAGS = [
     ("mmio", "mmio_guest_page_fault"),
     ("mmio_claim", "vplic_claim"),
     ("mmio_complete", "vplic_complete"),
+    ("doorbell", "doorbell_write"),
     ("cell_status", "cell_status"),
     ("cell_console_read", "cell_console_read"),
     ("cell_create", "cell_create"),

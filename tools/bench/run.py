@@ -34,6 +34,11 @@ IRQ_DEMO_INTERRUPTS = 20     # inmates/demos/irq-demo.c
 # enable/disable are measured on the fresh board, then this many times more in a row
 # (after the cells have run, the PLIC holds more state, so the first round differs).
 FLOOD_SECONDS = 3
+# Cell <-> cell pings (docs/shared-memory.md): ivshmem-ping (hart 2) pings ivshmem-demo (hart 3).
+LINK_ROUND_TRIPS = 200
+# One ring and its delivery: the ringer's doorbell exit, the receiver's mailbox (VSEIP from
+# another hart), claim and complete.
+RING_PATH = ("doorbell", "irq_software", "mmio_claim", "mmio_complete")
 REPEATS = 2
 QUIET_SECONDS = 1.0          # lets the board settle before a window opens
 # Ping-pong between two shells pinned to CPUs 1 and 2 over two FIFOs, 200 rounds: each
@@ -215,6 +220,39 @@ class Bench:
         return {"harts": harts, "seconds": FLOOD_SECONDS, "by_kind": kinds,
                 "console_exits": console.get("exits"), "console_exit_max": console.get("max"),
                 "worst_kind": worst[0], "worst_exit": worst[1].get("max")}
+
+    def links(self):
+        """One ring + its delivery, cell <-> cell, over LINK_ROUND_TRIPS round trips."""
+        harts = [2, 3]
+        self.cells.run_demo("ivshmem-demo")
+        self.cells.wait_console("ivshmem-demo", r"^ivshmem-demo: link 2 end 1 line 97: answering$")
+        self.cells.create(self.cells.config("ivshmem-ping"))
+        self.hv.hvctl(f"cell load ivshmem-ping {self.cells.image('ivshmem-demo')}")
+        self.board.target.put(f"ping {LINK_ROUND_TRIPS}\n\0".encode(), "/tmp/params")
+        self.hv.hvctl("cell load ivshmem-ping /tmp/params -a 0x800ff000")
+        time.sleep(QUIET_SECONDS)
+        before = self.plugin.snapshot(reset=True)
+        self.hv.hvctl("cell start ivshmem-ping")
+        out = self.cells.wait_console("ivshmem-ping", r"^ivshmem-demo: link 2: \d+ round trips")
+        time.sleep(QUIET_SECONDS)
+        after = self.plugin.snapshot()
+        self.hv.hvctl("cell destroy ivshmem-ping")
+        self.hv.hvctl("cell destroy ivshmem-demo")
+        d = counters.delta(before, after, harts=harts)
+        kinds = {}
+        for tag, c in counters.by_tag(d).items():
+            rng = counters.episode_range(after, tag, harts)
+            kinds[tag] = {"exits": c["episodes"], "work": c["insns"],
+                          "min": rng[0] if rng else None, "max": rng[1] if rng else None}
+        path = [kinds.get(t) for t in RING_PATH]
+        done = re.search(r"link 2: (\d+) round trips, (\d+) errors", out)
+        return {"harts": harts, "round_trips": int(done.group(1)) if done else None,
+                "errors": int(done.group(2)) if done else None, "by_kind": kinds,
+                "ring_delivery": sum(k["min"] for k in path) if all(
+                    k and k["min"] is not None for k in path) else None,
+                "ring_delivery_max": sum(k["max"] for k in path) if all(
+                    k and k["max"] is not None for k in path) else None,
+                "work_per_round_trip": round(counters.total(d) / LINK_ROUND_TRIPS)}
 
     def linux_boot(self):
         """Create, load (--dtb auto) and start the Linux cell; until its shell answers."""
@@ -476,6 +514,16 @@ def print_table(r):
       f"worst DBCN exit, {fmt(f['console_exits'])} of them in {f['seconds']} s on harts 2, 3")
     w(f"{'  worst exit of any kind on its harts':44} {fmt(f['worst_exit']):>12}  "
       f"{f['worst_kind']}")
+    k = r["links"]
+    w(f"{'link: one ring + delivery, cell to cell':44} {fmt(k['ring_delivery']):>12}  "
+      f"doorbell + irq_software + claim + complete (most {fmt(k['ring_delivery_max'])}); "
+      f"{k['round_trips']} round trips, {k['errors']} errors, harts 2, 3")
+    for tag in RING_PATH:
+        c = k["by_kind"].get(tag)
+        if c:
+            w(f"{'  ' + tag:44} {fmt(c['min']):>12}  one exit: {fmt(c['min'])}..{fmt(c['max'])}"
+              f", {c['exits']} exits")
+    w(f"{'  per round trip, everything':44} {fmt(k['work_per_round_trip']):>12}")
     linux_rows(w, r["linux"])
     return "\n".join(out)
 
@@ -588,6 +636,7 @@ def main():
         results["irq_demo"] = bench.irq_demo()
         results["ipi"] = bench.ipi()
         results["console_flood"] = bench.console_flood()
+        results["links"] = bench.links()
         results["disable"] = [bench.disable()]
         for _ in range(REPEATS):
             results["enable"].append(bench.enable())

@@ -72,7 +72,7 @@ static const char info_format[] =
 	"Table lines start with two spaces; columns are separated by at least two spaces;\n"
 	"names are left-aligned, counts decimal and right-aligned; no trailing spaces.\n"
 	"Reasons: irq_timer irq_software irq_external sbi_time sbi_ipi sbi_rfence sbi_hsm\n"
-	"sbi_console sbi_other hypercall mmio guest_fault virtual_insn other.\n"
+	"sbi_console sbi_other hypercall mmio guest_fault virtual_insn other doorbell.\n"
 	"'hvctl cell stats NAME' prints that cell's part of the report, without the empty line.\n";
 
 static const char list_format[] =

@@ -94,7 +94,7 @@ void mmio_guest_page_fault(struct hart *h, const struct trap_info *trap)
 		outside_devices(h, trap, gpa);
 		return;
 	}
-	count_exit(h, BH_EXIT_MMIO);
+	count_exit(h, mmio_exit_reason(dev));
 	if (decode_access(h, gpa, trap, &acc) == 0 &&
 	    mmio_access(dev, gpa, &acc, h->regs) == MMIO_OK) {
 		h->sepc += acc.length;

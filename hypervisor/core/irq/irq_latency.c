@@ -114,6 +114,19 @@ static void report_line(struct bh_latency_line *out, const struct irq_latency_li
 	out->completes = sum(out->to_complete);
 }
 
+/* The lines a cell's config gives it: its PLIC lines and its link ends' virtual lines. */
+static bool config_line(const struct bh_cell_desc *desc, uint32_t line)
+{
+	const struct bh_link_end *end = bh_config_cell_links(desc);
+
+	if (bh_config_irq_owned(desc, line))
+		return true;
+	for (uint32_t i = 0; i < desc->num_link_ends; i++)
+		if (end[i].irq_line == line)
+			return true;
+	return false;
+}
+
 int irq_latency_report(const struct irq_latency *lat, const struct bh_cell_desc *desc,
 		       uint64_t timebase_frequency, uint32_t first, void *buf, uint64_t size)
 {
@@ -127,7 +140,7 @@ int irq_latency_report(const struct irq_latency *lat, const struct bh_cell_desc 
 	room = (size - sizeof(*hdr)) / sizeof(*out);
 	/* The config's lines the vPLIC has (a config cannot name others: the validator). */
 	for (uint32_t line = 1; line < lat->num_sources; line++) {
-		if (!bh_config_irq_owned(desc, line))
+		if (!config_line(desc, line))
 			continue;
 		if (lines++ >= first && count < room)
 			report_line(&out[count++], &lat->line[line], line);

@@ -122,12 +122,6 @@ static int check_region_overlaps(struct bh_check *c, const struct bh_cell_desc *
 
 static int check_cell_reserved(struct bh_check *c, const struct bh_cell_desc *cell)
 {
-	int ret;
-
-	ret = bh_check_reserved(c, &cell->reserved0, sizeof(cell->reserved0),
-				__builtin_offsetof(struct bh_cell_desc, reserved0));
-	if (ret)
-		return ret;
 	return bh_check_reserved(c, cell->reserved1, sizeof(cell->reserved1),
 				 __builtin_offsetof(struct bh_cell_desc, reserved1));
 }
@@ -209,7 +203,9 @@ int bh_check_cell_body(struct bh_check *c, const struct bh_cell_desc *cell)
 	if (bh_check_stop(c, check_region_overlaps(c, cell)) ||
 	    bh_check_stop(c, check_cell_console(c, cell)))
 		return c->first;
-	bh_check_stop(c, check_entry(c, cell));
+	if (bh_check_stop(c, check_entry(c, cell)))
+		return c->first;
+	bh_check_stop(c, bh_check_cell_links(c, cell));
 	return c->first;
 }
 
@@ -232,6 +228,9 @@ static int check_cell(struct bh_check *c, const void *buf, size_t len)
 	if (ret)
 		return ret;
 	ret = bh_check_region_count(c, cell->num_mem_regions);
+	if (ret)
+		return ret;
+	ret = bh_check_link_count(c, cell->num_link_ends);
 	if (ret)
 		return ret;
 	ret = bh_check_length(c, len, bh_config_cell_size(cell));

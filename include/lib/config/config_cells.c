@@ -166,5 +166,8 @@ int bh_config_check_against_cells(const struct bh_cell_desc *cell, const struct 
 	ret = check_others(&c, cell, others, n);
 	if (ret)
 		return ret;
+	ret = bh_check_links_against_cells(&c, cell, root, others, n);
+	if (ret)
+		return ret;
 	return check_boot_info(&c, cell);
 }

@@ -35,6 +35,7 @@ int bh_check_cell_vs_system(struct bh_check *c, const struct bh_cell_desc *cell,
 	const struct bh_platform_info *plat = &sys->platform;
 	struct bh_range_text a, b;
 	uint32_t i;
+	int ret;
 
 	for (i = 0; i < cell->num_mem_regions; i++) {
 		if (bh_config_ranges_overlap(r[i].phys_start, r[i].size, hv->phys_start, hv->size))
@@ -50,7 +51,10 @@ int bh_check_cell_vs_system(struct bh_check *c, const struct bh_cell_desc *cell,
 				i, bh_range_text(&a, r[i].phys_start, r[i].size),
 				bh_range_text(&b, plat->plic_base, plat->plic_size));
 	}
-	return check_cell_platform(c, cell, plat);
+	ret = check_cell_platform(c, cell, plat);
+	if (ret)
+		return ret;
+	return bh_check_links_vs_system(c, cell, sys);
 }
 
 /*

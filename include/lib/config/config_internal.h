@@ -92,6 +92,14 @@ int bh_check_window(struct bh_check *c, const char *label, uint64_t start, uint6
 int bh_check_console(struct bh_check *c, const char *label, const struct bh_console *con);
 
 /* config_cell.c: what every cell description must satisfy on its own. */
+int bh_check_link_count(struct bh_check *c, uint32_t n);
+int bh_check_cell_links(struct bh_check *c, const struct bh_cell_desc *cell);
+int bh_check_links_vs_system(struct bh_check *c, const struct bh_cell_desc *cell,
+			     const struct bh_system_config *sys);
+int bh_check_links_against_cells(struct bh_check *c, const struct bh_cell_desc *cell,
+				 const struct bh_cell_desc *root,
+				 const struct bh_cell_desc *const *others, unsigned int n);
+
 int bh_check_cell_body(struct bh_check *c, const struct bh_cell_desc *cell);
 
 /* config_fits.c: no region reaches the PLIC or the hypervisor; harts and lines exist. */

@@ -72,10 +72,11 @@ static int check_platform(struct bh_check *c, const struct bh_system_config *sys
 			plat->plic_num_sources, BH_MAX_IRQS);
 	if (!plat->timebase_frequency)
 		return bh_config_fail(c, BH_CONFIG_EINVAL, "timebase frequency is 0");
-	ret = bh_check_reserved(c, &plat->reserved0, sizeof(plat->reserved0),
-				__builtin_offsetof(struct bh_system_config, platform.reserved0));
-	if (ret)
-		return ret;
+	if (plat->virtual_irqs > BH_MAX_IRQS - plat->plic_num_sources)
+		return bh_config_fail(
+			c, BH_CONFIG_EINVAL,
+			"%u virtual lines above %u PLIC sources exceed the %u lines a vPLIC has",
+			plat->virtual_irqs, plat->plic_num_sources, BH_MAX_IRQS);
 	ret = bh_check_reserved(c, plat->reserved1, sizeof(plat->reserved1),
 				__builtin_offsetof(struct bh_system_config, platform.reserved1));
 	if (ret)
@@ -153,6 +154,9 @@ static int check_system(struct bh_check *c, const void *buf, size_t len)
 	if (ret)
 		return ret;
 	ret = bh_check_region_count(c, root->num_mem_regions);
+	if (ret)
+		return ret;
+	ret = bh_check_link_count(c, root->num_link_ends);
 	if (ret)
 		return ret;
 
