@@ -422,6 +422,7 @@ system config, root cell 'root'
 hypervisor memory: [0xbbe00000..0xbce00000)
 debug console: ns16550 at 0x10000000, 0x1000 bytes, reg-shift 0
 PLIC: [0xc000000..0xc600000), 96 sources (lines 1..95)
+virtual lines (doorbells): 16 (lines 96..111)
 timebase: 10000000 Hz
 S-mode PLIC contexts: hart 0: 1, hart 1: 3, hart 2: 5, hart 3: 7
 root cell 'root'
@@ -434,9 +435,11 @@ root cell 'root'
      2  [0x10000000..0x10001000)  R|W|IO
      3  [0x10001000..0x10009000)  R|W|IO
      4  [0x80080000..0xb7e00000)  R|W|X
-     5  [0xbce00000..0xbfe00000)  R|W|X|LOADABLE
+     5  [0xbce00000..0xbfd00000)  R|W|X|LOADABLE
      6  [0xbfe00000..0xc0000000)  R|W|X
      7  [0xb7e00000..0xbbe00000)  R|W|X|LOADABLE
+  link ends: 1
+    link 1 end 0: peers 0x2, line 96, doorbell 0xbfdf0000, shared [0xbfd00000..0xbfd10000)  R|W
 """
 
 

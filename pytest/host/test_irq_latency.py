@@ -201,7 +201,9 @@ def latency_call(hv, cid, gpa=LAT_AT, size=0x4000, first=0, flags=0):
 
 
 def test_hypercall_reports_the_roots_and_a_cells_lines(board, hv):  # noqa: F811
-    root_lines = board.model.system.root.irqs()
+    # Its PLIC lines and the virtual lines of its link ends (the doorbells').
+    root_lines = sorted(board.model.system.root.irqs() +
+                        [e.irq_line for e in board.model.system.root.links])
     assert latency_call(hv, 0) == (OK, len(root_lines))
     r = parse(board.get(LAT_AT, 0x4000))
     assert r["timebase"] == board.model.system.timebase_frequency
@@ -209,7 +211,8 @@ def test_hypercall_reports_the_roots_and_a_cells_lines(board, hv):  # noqa: F811
     assert sorted(r["lines"]) == root_lines[:(0x4000 - HEADER.size) // LINE_FMT.size]
     board.step("root", (3, False))
     board.step("create", "a")
-    cell_lines = board.model.cells[1].cfg.irqs()
+    cell_lines = sorted(board.model.cells[1].cfg.irqs() +
+                        [e.irq_line for e in board.model.cells[1].cfg.links])
     assert latency_call(hv, 1) == (OK, len(cell_lines))
     assert sorted(parse(board.get(LAT_AT, 0x4000))["lines"]) == cell_lines
 

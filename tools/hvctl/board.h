@@ -52,7 +52,8 @@ struct board {
 	struct board_ranges ram;     /* RAM the root may use as Linux's: memory minus carve-outs */
 	struct board_range reserved; /* the no-map /reserved-memory/bulkhead@... node */
 	struct board_range plic;
-	uint32_t plic_sources;	   /* riscv,ndev + 1 */
+	uint32_t plic_sources;	   /* riscv,ndev + 1, less the virtual lines */
+	uint32_t virtual_irqs;	   /* doorbell lines the project's link-end nodes use */
 	struct board_ranges io;	   /* device registers, page-rounded, merged */
 	struct bh_console console; /* the stdout-path UART, or the SBI console */
 };

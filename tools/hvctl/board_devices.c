@@ -80,8 +80,29 @@ static void add_device(const void *fdt, int node, struct board *b, const struct 
 	}
 }
 
+/*
+ * The lowest line of the link-end nodes Bulkhead's own board tree adds for the
+ * root's doorbells (docs/shared-memory.md, scripts/make-dtb.sh), or
+ * UINT32_MAX. That tree raises riscv,ndev over those lines, which are
+ * virtual: the lines from the lowest on are the system config's virtual_irqs.
+ */
+static uint32_t lowest_link_line(const void *fdt)
+{
+	uint32_t lowest = UINT32_MAX;
+	int node = -1, len;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "bulkhead,link-end")) >= 0) {
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+
+		if (irq && len >= 4 && fdt32_to_cpu(*irq) < lowest)
+			lowest = fdt32_to_cpu(*irq);
+	}
+	return lowest;
+}
+
 static void read_plic(const void *fdt, struct board *b, struct board_report *rep)
 {
+	uint32_t lowest;
 	int plic = board_find_plic(fdt), len;
 	const fdt32_t *ndev;
 
@@ -94,6 +115,11 @@ static void read_plic(const void *fdt, struct board *b, struct board_report *rep
 		board_problem(rep, "the PLIC has no riscv,ndev");
 	else
 		b->plic_sources = fdt32_to_cpu(*ndev) + 1;
+	lowest = lowest_link_line(fdt);
+	if (lowest >= 1 && lowest < b->plic_sources) {
+		b->virtual_irqs = b->plic_sources - lowest;
+		b->plic_sources = lowest;
+	}
 }
 
 /* The node /chosen/stdout-path names (a path or an alias, options after ':' dropped). */

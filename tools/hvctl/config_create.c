@@ -239,6 +239,7 @@ static void fill_system(const struct create_args *a, struct board *b, struct bh_
 	sys->platform.plic_base = b->plic.start;
 	sys->platform.plic_size = b->plic.size;
 	sys->platform.plic_num_sources = b->plic_sources;
+	sys->platform.virtual_irqs = b->virtual_irqs;
 	sys->platform.timebase_frequency = b->timebase;
 	for (i = 0; i < BH_MAX_HARTS; i++)
 		sys->platform.hart_plic_context[i] =

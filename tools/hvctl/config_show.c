@@ -80,6 +80,27 @@ static void show_console(const char *label, const struct bh_console *con)
 	printf("\n");
 }
 
+static void show_links(const struct bh_cell_desc *cell, const char *indent)
+{
+	const struct bh_link_end *e = bh_config_cell_links(cell);
+	char flags[128];
+	uint32_t i;
+
+	if (!cell->num_link_ends)
+		return;
+	printf("%slink ends: %" PRIu32 "\n", indent, cell->num_link_ends);
+	for (i = 0; i < cell->num_link_ends; i++) {
+		mem_flags(e[i].shmem_flags, 0, flags, sizeof(flags));
+		printf("%s  link %" PRIu32 " end %" PRIu32 ": peers 0x%" PRIx32 ", line %" PRIu32
+		       ", doorbell 0x%" PRIx64 ", shared [0x%" PRIx64 "..0x%" PRIx64 ")",
+		       indent, e[i].link_id, e[i].end_id, e[i].peers, e[i].irq_line, e[i].doorbell,
+		       e[i].shmem_phys, e[i].shmem_phys + e[i].shmem_size);
+		if (e[i].shmem_virt != e[i].shmem_phys)
+			printf(" at 0x%" PRIx64, e[i].shmem_virt);
+		printf("  %s\n", flags);
+	}
+}
+
 static void show_cell(const struct bh_cell_desc *cell, const char *indent)
 {
 	const struct bh_mem_region *r = bh_config_cell_regions(cell);
@@ -107,6 +128,7 @@ static void show_cell(const struct bh_cell_desc *cell, const char *indent)
 			printf(" at 0x%" PRIx64, r[i].virt_start);
 		printf("  %s\n", flags);
 	}
+	show_links(cell, indent);
 }
 
 static void show_system(const struct bh_system_config *sys)
@@ -123,6 +145,10 @@ static void show_system(const struct bh_system_config *sys)
 	printf("PLIC: [0x%" PRIx64 "..0x%" PRIx64 "), %" PRIu32 " sources (lines 1..%" PRIu32 ")\n",
 	       p->plic_base, p->plic_base + p->plic_size, p->plic_num_sources,
 	       p->plic_num_sources - 1);
+	if (p->virtual_irqs)
+		printf("virtual lines (doorbells): %" PRIu32 " (lines %" PRIu32 "..%" PRIu32 ")\n",
+		       p->virtual_irqs, p->plic_num_sources,
+		       p->plic_num_sources + p->virtual_irqs - 1);
 	printf("timebase: %" PRIu64 " Hz\n", p->timebase_frequency);
 	printf("S-mode PLIC contexts:");
 	for (h = 0; h < BH_MAX_HARTS; h++) {
@@ -168,6 +194,8 @@ static void c_cell(const char *indent, const struct bh_cell_desc *cell)
 	printf("\",\n");
 	printf("%s.cpu_set = 0x%" PRIx64 ",\n", indent, cell->cpu_set);
 	printf("%s.num_mem_regions = %" PRIu32 ",\n", indent, cell->num_mem_regions);
+	if (cell->num_link_ends)
+		printf("%s.num_link_ends = %" PRIu32 ",\n", indent, cell->num_link_ends);
 	if (cell->entry)
 		printf("%s.entry = 0x%" PRIx64 ",\n", indent, cell->entry);
 	if (cell->boot_arg)
@@ -197,6 +225,39 @@ static void c_regions(const struct bh_cell_desc *cell)
 	printf("\t},\n");
 }
 
+static void c_links(const struct bh_cell_desc *cell)
+{
+	const struct bh_link_end *e = bh_config_cell_links(cell);
+	char flags[128];
+	uint32_t i;
+
+	if (!cell->num_link_ends)
+		return;
+	printf("\t.links = {\n");
+	for (i = 0; i < cell->num_link_ends; i++) {
+		mem_flags(e[i].shmem_flags, 1, flags, sizeof(flags));
+		printf("\t\t{ .link_id = %" PRIu32 ", .end_id = %" PRIu32 ", .peers = 0x%" PRIx32
+		       ", .irq_line = %" PRIu32 ",\n\t\t  .shmem_phys = 0x%" PRIx64
+		       ", .shmem_virt = 0x%" PRIx64 ", .shmem_size = 0x%" PRIx64
+		       ",\n\t\t  .shmem_flags = %s, .doorbell = 0x%" PRIx64 " },\n",
+		       e[i].link_id, e[i].end_id, e[i].peers, e[i].irq_line, e[i].shmem_phys,
+		       e[i].shmem_virt, e[i].shmem_size, flags, e[i].doorbell);
+	}
+	printf("\t},\n");
+}
+
+/* The config's C type: with links, the _LINKS_ variant of config.h's macro. */
+static void c_type(const char *kind, const struct bh_cell_desc *cell)
+{
+	if (cell->num_link_ends)
+		printf("const BH_%s_CONFIG_LINKS_TYPE(%" PRIu32 ", %" PRIu32
+		       ") bh_config_file BH_CONFIG_SECTION = {\n",
+		       kind, cell->num_mem_regions, cell->num_link_ends);
+	else
+		printf("const BH_%s_CONFIG_TYPE(%" PRIu32 ") bh_config_file BH_CONFIG_SECTION = {\n",
+		       kind, cell->num_mem_regions);
+}
+
 static void c_contexts(const struct bh_platform_info *p)
 {
 	unsigned int h = 0, last;
@@ -221,8 +282,7 @@ static void c_system(const struct bh_system_config *sys)
 {
 	const struct bh_platform_info *p = &sys->platform;
 
-	printf("const BH_SYSTEM_CONFIG_TYPE(%" PRIu32 ") bh_config_file BH_CONFIG_SECTION = {\n",
-	       sys->root_cell.num_mem_regions);
+	c_type("SYSTEM", &sys->root_cell);
 	printf("\t.sys = {\n\t\t.signature = BH_SYSTEM_SIGNATURE_INIT,\n"
 	       "\t\t.revision = BH_CONFIG_REVISION,\n\t\t.architecture = BH_ARCH_RISCV64,\n");
 	printf("\t\t.hypervisor_memory = {\n\t\t\t.phys_start = 0x%" PRIx64
@@ -233,22 +293,25 @@ static void c_system(const struct bh_system_config *sys)
 	       ",\n\t\t\t.plic_num_sources = %" PRIu32 ",\n\t\t\t.timebase_frequency = %" PRIu64
 	       ",\n",
 	       p->plic_base, p->plic_size, p->plic_num_sources, p->timebase_frequency);
+	if (p->virtual_irqs)
+		printf("\t\t\t.virtual_irqs = %" PRIu32 ",\n", p->virtual_irqs);
 	c_contexts(p);
 	printf("\t\t},\n\t\t.root_cell = {\n");
 	c_cell("\t\t\t", &sys->root_cell);
 	printf("\t\t},\n\t},\n");
 	c_regions(&sys->root_cell);
+	c_links(&sys->root_cell);
 	printf("};\n");
 }
 
 static void c_cell_config(const struct bh_cell_desc *cell)
 {
-	printf("const BH_CELL_CONFIG_TYPE(%" PRIu32 ") bh_config_file BH_CONFIG_SECTION = {\n",
-	       cell->num_mem_regions);
+	c_type("CELL", cell);
 	printf("\t.cell = {\n");
 	c_cell("\t\t", cell);
 	printf("\t},\n");
 	c_regions(cell);
+	c_links(cell);
 	printf("};\n");
 }
 
