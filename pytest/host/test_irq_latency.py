@@ -9,6 +9,7 @@ import pytest
 
 import cellfile as cf
 from test_control import INVALID_ADDRESS, INVALID_PARAM, OK, STATUS_AT, board, hv  # noqa: F401
+from test_plic import env as plic_env  # noqa: F401
 
 LINE = 5
 CLAIM = 0x200004  # claim/complete of context 0, plus 0x1000 per context
@@ -19,32 +20,16 @@ RESET = 1
 
 
 @pytest.fixture()
-def env(core):
-    u64, uint, vp, b = ctypes.c_uint64, ctypes.c_uint, ctypes.c_void_p, ctypes.c_bool
-    sigs = {
-        "plic_env_setup": (None, [uint, uint]),
-        "plic_env_teardown": (None, []),
-        "plic_env_cell": (vp, [uint, u64, u64]),
-        "plic_env_vplic": (vp, [vp]),
-        "plic_env_latency": (vp, [vp]),
-        "plic_env_desc": (vp, [vp]),
-        "plic_env_take_over": (None, [vp]),
-        "plic_env_handle_irq": (None, [uint]),
-        "plic_hw_base": (u64, []),
-        "plic_hw_set_level": (None, [uint, b]),
-        "host_mmio_read32": (ctypes.c_uint32, [u64]),
-        "host_mmio_write32": (None, [u64, ctypes.c_uint32]),
-        "vplic_write_enable": (ctypes.c_int, [vp, uint, uint, ctypes.c_uint32, vp]),
-        "vplic_write_priority": (ctypes.c_int, [vp, uint, ctypes.c_uint32, vp]),
-        "irq_latency_report": (ctypes.c_int, [vp, vp, u64, ctypes.c_uint32, vp, u64]),
-        "irq_latency_reset": (None, [vp]),
-    }
-    for name, (restype, argtypes) in sigs.items():
-        fn = getattr(core, name)
+def env(plic_env):
+    """test_plic.py's machine, with the latency table's calls."""
+    vp, u64 = ctypes.c_void_p, ctypes.c_uint64
+    for name, restype, argtypes in (
+            ("plic_env_latency", vp, [vp]), ("plic_env_desc", vp, [vp]),
+            ("irq_latency_report", ctypes.c_int, [vp, vp, u64, ctypes.c_uint32, vp, u64]),
+            ("irq_latency_reset", None, [vp])):
+        fn = getattr(plic_env, name)
         fn.restype, fn.argtypes = restype, argtypes
-    core.plic_env_setup(4, 64)
-    yield core
-    core.plic_env_teardown()
+    return plic_env
 
 
 class Cell:
