@@ -50,13 +50,6 @@ void irq_latency_reset(struct irq_latency *lat);
 int irq_latency_report(const struct irq_latency *lat, const struct bh_cell_desc *desc,
 		       uint64_t timebase_frequency, uint32_t first, void *buf, uint64_t size);
 
-/* Bucket 0 for 0 ticks, b for 2^(b-1) .. 2^b - 1 below 1024 (rv64imac has no clz). */
-#define IRQ_LATENCY_SMALL 1024
-extern const uint8_t irq_latency_small_bucket[IRQ_LATENCY_SMALL];
-
-/* log2 bucket of a number of ticks (see BH_LATENCY_BUCKETS). */
-unsigned int irq_latency_bucket(uint64_t ticks);
-
 /*
  * The interrupt reached the hypervisor; a second raise before its claim keeps
  * the first time. 0 means "none": the time CSR counts from power-on, and the

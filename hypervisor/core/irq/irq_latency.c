@@ -3,11 +3,14 @@
 #include "irq_latency.h"
 #include "lib.h"
 
+/* Bucket 0 for 0 ticks, b for 2^(b-1) .. 2^b - 1 below 1024 (rv64imac has no clz). */
+#define IRQ_LATENCY_SMALL 1024
+
 /* clang-format off */
 #define B4(b)   b, b, b, b
 #define B16(b)  B4(b), B4(b), B4(b), B4(b)
 #define B64(b)  B16(b), B16(b), B16(b), B16(b)
-const uint8_t irq_latency_small_bucket[IRQ_LATENCY_SMALL] = {
+static const uint8_t irq_latency_small_bucket[IRQ_LATENCY_SMALL] = {
 	0, 1, 2, 2, B4(3), B4(4), B4(4), B16(5), B16(6), B16(6), B64(7), B64(8), B64(8),
 	B64(9), B64(9), B64(9), B64(9), B64(10), B64(10), B64(10), B64(10), B64(10), B64(10),
 	B64(10), B64(10),
@@ -31,11 +34,6 @@ static inline uint64_t bucket(uint64_t ticks)
 	uint64_t b = irq_latency_small_bucket[(ticks >> shift) & (IRQ_LATENCY_SMALL - 1)] + shift;
 
 	return b | ((below30 - 1) & (BH_LATENCY_BUCKETS - 1));
-}
-
-unsigned int irq_latency_bucket(uint64_t ticks)
-{
-	return (unsigned int)bucket(ticks);
 }
 
 /* The maximum without a branch too. */
